@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up Risala with its test tools and servers, then runs the whole test suite:
+# import-layer contracts, unit, integration (real relay, PostgreSQL, coturn on loopback),
+# GUI (pytest-qt offscreen, screenshots under Xvfb) and the packaged-build test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+
+# A local PostgreSQL for the relay's PostgreSQL backend test.
+if [ -z "${RISALA_TEST_POSTGRES_DSN:-}" ] && command -v pg_lsclusters >/dev/null 2>&1 \
+        && [ "$(id -u)" = "0" ]; then
+    cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2}')
+    if [ -n "$cluster" ]; then
+        # shellcheck disable=SC2086
+        pg_ctlcluster $cluster start 2>/dev/null || true
+        port=$(pg_lsclusters --no-header | awk 'NR==1 {print $3}')
+        su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='risala'\"" | grep -q 1 \
+            || su postgres -c "psql -qc \"CREATE ROLE risala LOGIN PASSWORD 'risala' CREATEDB\""
+        su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='risala_test'\"" \
+            | grep -q 1 || su postgres -c "createdb -O risala risala_test"
+        export RISALA_TEST_POSTGRES_DSN="postgresql+asyncpg://risala:risala@127.0.0.1:${port}/risala_test"
+    fi
+fi
+
+.venv/bin/lint-imports
+exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
