@@ -5,6 +5,7 @@ FTS5's ``unicode61`` tokenizer removes Latin diacritics but treats Arabic haraka
 single letters. Message text is therefore folded before indexing (and queries are
 folded the same way): harakat and tatweel are dropped and the usual letter variants
 unified (أ إ آ ٱ → ا, ى → ي, ة → ه), the normalisation most Arabic search engines use.
+Changing ``fold`` changes what is indexed: do it only with a migration that rebuilds.
 The fold runs as a deterministic SQL function (``risala_fold``) called by the triggers
 that keep the external-content index in sync.
 """
@@ -31,6 +32,7 @@ _FOLD_TABLE.update(
         0x0671: 0x0627,  # ٱ → ا
         0x0649: 0x064A,  # ى → ي
         0x0629: 0x0647,  # ة → ه
+        0x0000: 0x0020,  # FTS5 reads text and queries as C strings: NUL would cut them
     }
 )
 
@@ -43,6 +45,13 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     return text.translate(_FOLD_TABLE)
+
+
+def fold_sql(value: bytes | str | None) -> str:
+    """``risala_fold(CAST(text AS BLOB))``: the UTF-8 bytes of a message, folded."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return fold(value)
 
 
 def match_query(user_input: str) -> str | None:

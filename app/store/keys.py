@@ -159,7 +159,7 @@ class KeychainKeys:
             from keyring.backends import fail
 
             return not isinstance(keyring.get_keyring(), fail.Keyring)
-        except Exception:  # noqa: BLE001 - any backend trouble means "not available"
+        except Exception:  # any backend trouble means "not available"
             return False
 
     def get(self) -> bytes | None:
@@ -168,7 +168,7 @@ class KeychainKeys:
             import keyring
 
             value = keyring.get_password(self.service, self.profile)
-        except Exception as e:  # noqa: BLE001 - backends raise all sorts (D-Bus, OS errors)
+        except Exception as e:  # backends raise all sorts (D-Bus, OS errors)
             log.info("keychain read unavailable: %s", e)
             return None
         if value is None:
@@ -187,7 +187,7 @@ class KeychainKeys:
             import keyring
 
             keyring.set_password(self.service, self.profile, key.hex())
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             log.info("keychain write unavailable: %s", e)
             return False
         return True
@@ -198,7 +198,7 @@ class KeychainKeys:
             import keyring
 
             keyring.delete_password(self.service, self.profile)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             log.info("keychain delete unavailable: %s", e)
             return False
         return True

@@ -1,0 +1,128 @@
+"""A VP8 encoder for aiortc with bitrate hysteresis.
+
+aiortc's ``Vp8Encoder`` rebuilds its libvpx context whenever the receiver's REMB estimate
+moves the target bitrate by more than 10 %, and every rebuild starts with a keyframe (a
+burst several times a normal frame, then a quality dip while the new context's rate
+control settles). On a good link the estimate ramps up in many small steps, so a call
+starts with a rebuild every few hundred milliseconds. ``StableVp8Encoder`` follows the
+estimate only when it moved a lot (or has stayed away for a while), follows drops at
+once (congestion), and starts nearer the resolution's needs. See docs/calls.md for
+the measurements.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from aiortc.codecs.vpx import MAX_BITRATE, MIN_BITRATE, Vp8Encoder
+
+log = logging.getLogger(__name__)
+
+ENABLED = True
+"""Module switch used by the benchmark to compare against aiortc's stock encoder."""
+
+
+class StableVp8Encoder(Vp8Encoder):
+    """``Vp8Encoder`` whose ``target_bitrate`` follows REMB with hysteresis.
+
+    ``rebuilds`` counts libvpx context (re)creations, for tests and the benchmark.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_bitrate: int = MAX_BITRATE,
+        step: float = 0.5,
+        hold_seconds: float = 4.0,
+        drop: float = 0.7,
+    ) -> None:
+        super().__init__()
+        self.max_bitrate = max_bitrate
+        self._step = step
+        self._hold = hold_seconds
+        self._drop = drop
+        self._applied = MIN_BITRATE
+        self._wanted = MIN_BITRATE
+        self._since = time.monotonic()
+        self._changed = 0.0
+        self.rebuilds = 0
+        self._codec_seen: Any = None
+        self._initial_set = False
+        self._set_applied(MIN_BITRATE * 2)
+
+    def _set_applied(self, bitrate: int) -> None:
+        self._applied = bitrate
+        self._changed = time.monotonic()
+        self._Vp8Encoder__target_bitrate = bitrate  # what encode() uses for bufsize
+
+    @property  # type: ignore[override]
+    def target_bitrate(self) -> int:
+        return self._applied
+
+    @target_bitrate.setter
+    def target_bitrate(self, bitrate: int) -> None:
+        wanted = max(MIN_BITRATE, min(int(bitrate), self.max_bitrate))
+        now = time.monotonic()
+        if abs(wanted - self._wanted) / self._wanted > 0.1:
+            self._since = now  # a new level: restart the hold timer
+        self._wanted = wanted
+        ratio = wanted / self._applied
+        if ratio < self._drop:  # congestion: follow down at once
+            self._set_applied(wanted)
+        elif ratio > 1 + self._step or (
+            abs(ratio - 1) > 0.1
+            and now - self._since >= self._hold
+            and now - self._changed >= self._hold
+        ):
+            self._set_applied(wanted)
+
+    def encode(self, frame: Any, force_keyframe: bool = False) -> tuple[list[bytes], int]:
+        if not self._initial_set:
+            self._initial_set = True
+            self._set_applied(_initial_bitrate(frame.width, frame.height, self.max_bitrate))
+        result = super().encode(frame, force_keyframe)
+        if self.codec is not self._codec_seen:
+            self._codec_seen = self.codec
+            self.rebuilds += 1
+        return result
+
+
+def _initial_bitrate(width: int, height: int, cap: int) -> int:
+    """A starting point by resolution (~0.1 bit per pixel at 30 fps), within aiortc's range."""
+    return max(MIN_BITRATE, min(cap, int(width * height * 30 * 0.1)))
+
+
+class CountingVp8Encoder(Vp8Encoder):
+    """aiortc's stock encoder, only counting rebuilds (benchmark comparison)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rebuilds = 0
+        self._codec_seen: Any = None
+
+    def encode(self, frame: Any, force_keyframe: bool = False) -> tuple[list[bytes], int]:
+        result = super().encode(frame, force_keyframe)
+        if self.codec is not self._codec_seen:
+            self._codec_seen = self.codec
+            self.rebuilds += 1
+        return result
+
+
+def install_stable_encoder(sender: Any) -> Vp8Encoder | None:
+    """Give an aiortc ``RTCRtpSender`` (negotiating VP8 only) our encoder before its first
+    frame. aiortc creates its encoder lazily in a private slot and keeps one that is
+    already there; if that slot ever moves, we log and keep aiortc's default."""
+    slot = "_RTCRtpSender__encoder"
+    if not hasattr(sender, slot):
+        log.warning("aiortc changed: cannot install the VP8 encoder with hysteresis")
+        return None
+    encoder: Vp8Encoder = StableVp8Encoder() if ENABLED else CountingVp8Encoder()
+    setattr(sender, slot, encoder)
+    return encoder
+
+
+def sender_encoder(sender: Any) -> Any:
+    """The encoder a sender currently uses (None before the first frame)."""
+    return getattr(sender, "_RTCRtpSender__encoder", None)

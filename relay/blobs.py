@@ -1,0 +1,118 @@
+"""Content-addressed blobs over HTTP: ``PUT/GET /v1/blobs/<sha256>`` with a Bearer token.
+
+Uploads stream to a temporary file while hashing, and are renamed into place only when
+the SHA-256 of the body equals the path; nothing is stored otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+import time
+from pathlib import Path
+
+from aiohttp import web
+from sqlalchemy import insert, select
+
+from app.protocol.limits import MAX_BLOB_BYTES, ErrorCode
+from relay.connection import RELAY_KEY
+from relay.core import Relay, Session
+from relay.errors import RelayError
+from relay.storage import Tx
+from relay.storage.schema import blobs
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+CHUNK = 256 * 1024
+
+
+def _error(status: int, code: ErrorCode, message: str) -> web.Response:
+    return web.json_response({"code": str(code), "message": message}, status=status)
+
+
+def blob_path(root: Path, sha256: str) -> Path:
+    return root / sha256[:2] / sha256
+
+
+async def _auth(relay: Relay, request: web.Request) -> Session | web.Response:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or not header[7:].strip():
+        return _error(401, ErrorCode.NOT_AUTHENTICATED, "Authorization: Bearer <token> required")
+    try:
+        return await relay.authenticate(header[7:].strip())
+    except RelayError as exc:
+        return _error(401, exc.code, exc.message)
+
+
+def _check_hash(request: web.Request) -> str | web.Response:
+    sha256 = request.match_info["sha256"]
+    if not _SHA256.match(sha256):
+        return _error(400, ErrorCode.INVALID_FIELD, "the path must be 64 lower-case hex digits")
+    return sha256
+
+
+async def put_blob(request: web.Request) -> web.StreamResponse:
+    relay = request.app[RELAY_KEY]
+    sha256 = _check_hash(request)
+    if isinstance(sha256, web.Response):
+        return sha256
+    session = await _auth(relay, request)
+    if isinstance(session, web.Response):
+        return session
+    if request.content_length is not None and request.content_length > MAX_BLOB_BYTES:
+        return _error(413, ErrorCode.BLOB_TOO_LARGE, f"blobs are at most {MAX_BLOB_BYTES} bytes")
+    final = blob_path(relay.config.blob_dir, sha256)
+    if final.exists():
+        return web.json_response({"sha256": sha256, "size": final.stat().st_size}, status=200)
+    tmp = relay.config.blob_dir / "tmp" / f"{sha256}.{os.urandom(6).hex()}"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(tmp, "wb") as out:  # noqa: ASYNC230 - page-cache writes, fsync in a thread
+            while True:
+                chunk = await request.content.read(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_BLOB_BYTES:
+                    return _error(413, ErrorCode.BLOB_TOO_LARGE,
+                                  f"blobs are at most {MAX_BLOB_BYTES} bytes")
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            if digest.hexdigest() != sha256:
+                return _error(400, ErrorCode.BLOB_HASH_MISMATCH,
+                              "the body's SHA-256 differs from the path")
+            await asyncio.to_thread(os.fsync, out.fileno())
+        final.parent.mkdir(exist_ok=True)
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+    async def job(tx: Tx) -> None:
+        query = select(blobs.c.sha256).where(blobs.c.sha256 == sha256)
+        known = (await tx.conn.execute(query)).first()
+        if known is None:
+            await tx.conn.execute(insert(blobs).values(
+                sha256=sha256, size=size, created=time.time(), uploader_id=session.user.id))
+
+    await relay.db.write(job)
+    return web.json_response({"sha256": sha256, "size": size}, status=201)
+
+
+async def get_blob(request: web.Request) -> web.StreamResponse:
+    relay = request.app[RELAY_KEY]
+    sha256 = _check_hash(request)
+    if isinstance(sha256, web.Response):
+        return sha256
+    session = await _auth(relay, request)
+    if isinstance(session, web.Response):
+        return session
+    path = blob_path(relay.config.blob_dir, sha256)
+    if not path.is_file():
+        return _error(404, ErrorCode.BLOB_NOT_FOUND, "no such blob")
+    return web.FileResponse(path, headers={
+        "Content-Type": "application/octet-stream",
+        "Cache-Control": "private, max-age=31536000, immutable",
+    })

@@ -1,0 +1,136 @@
+"""The relay's shared state: storage, broker, password hasher, calls, rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+
+from app.protocol.limits import ErrorCode
+from app.protocol.types import User
+from relay.broker import Broker, LocalBroker
+from relay.config import RelayConfig
+from relay.errors import RelayError
+from relay.ratelimit import AddressLimiter
+from relay.storage import Database, Tx
+from relay.storage.queries import emit, user_from_row
+from relay.storage.schema import sessions, users
+
+if TYPE_CHECKING:
+    from relay.calls import CallManager
+    from relay.connection import Connection
+
+
+def hash_token(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def new_token() -> str:
+    """A 256-bit random session token, URL-safe base64."""
+    return secrets.token_urlsafe(32)
+
+
+class Session:
+    """An authenticated session as resolved from a token."""
+
+    __slots__ = ("id", "user", "seq")
+
+    def __init__(self, session_id: str, user: User, seq: int) -> None:
+        self.id = session_id
+        self.user = user
+        self.seq = seq
+
+
+class Relay:
+    """Owns everything a request handler needs. Created and closed by the aiohttp app."""
+
+    def __init__(self, config: RelayConfig, broker: Broker | None = None) -> None:
+        self.config = config
+        self.db = Database(config.dsn)
+        self.broker: Broker = broker or LocalBroker()
+        if config.fast_password_hashing:
+            self.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        else:
+            self.hasher = PasswordHasher()
+        self.auth_limiter = AddressLimiter(config.auth_rate_per_minute)
+        self.connections: set[Connection] = set()
+        from relay.calls import CallManager
+
+        self.calls: CallManager = CallManager(self)
+
+    async def open(self) -> None:
+        self.config.blob_dir.mkdir(parents=True, exist_ok=True)
+        (self.config.blob_dir / "tmp").mkdir(exist_ok=True)
+        await self.db.open()
+
+    async def close(self) -> None:
+        await self.calls.close()
+        await self.db.close()
+        await self.broker.close()
+
+    # --- passwords and tokens -----------------------------------------------------------
+
+    async def hash_password(self, password: str) -> str:
+        return await asyncio.to_thread(self.hasher.hash, password)
+
+    async def verify_password(self, stored: str, password: str) -> bool:
+        def check() -> bool:
+            try:
+                return self.hasher.verify(stored, password)
+            except (VerificationError, InvalidHashError):
+                return False
+
+        return await asyncio.to_thread(check)
+
+    async def authenticate(self, token: str) -> Session:
+        """Resolve a session token, refreshing its ``last_seen``; RelayError when not valid."""
+        token_hash = hash_token(token)
+        ttl = self.config.session_ttl_seconds
+
+        async def job(tx: Tx) -> Session:
+            row = (
+                await tx.conn.execute(
+                    select(sessions.c.id, sessions.c.user_id, sessions.c.last_seen,
+                           sessions.c.revoked).where(sessions.c.token_hash == token_hash)
+                )
+            ).first()
+            if row is None:
+                raise RelayError(ErrorCode.TOKEN_INVALID, "unknown session token")
+            if row.revoked:
+                raise RelayError(ErrorCode.TOKEN_REVOKED, "the session was revoked")
+            now = time.time()
+            if now - row.last_seen > ttl:
+                raise RelayError(ErrorCode.TOKEN_EXPIRED, "the session expired; sign in again")
+            await tx.conn.execute(
+                update(sessions).where(sessions.c.id == row.id).values(last_seen=now)
+            )
+            user_row = (
+                await tx.conn.execute(
+                    select(users.c.id, users.c.username, users.c.display_name, users.c.bio,
+                           users.c.seq).where(users.c.id == row.user_id)
+                )
+            ).one()
+            return Session(row.id, user_from_row(user_row), int(user_row.seq))
+
+        return await self.db.write(job)
+
+    # --- updates ------------------------------------------------------------------------
+
+    async def emit(self, tx: Tx, items: Sequence[tuple[int, bytes]]) -> None:
+        """Append updates in this transaction; push them to live connections after commit."""
+        pushed = await emit(tx.conn, items)
+        if pushed:
+            broker = self.broker
+
+            def push() -> None:
+                for user_id, seq, payload in pushed:
+                    broker.publish_update(user_id, seq, payload)
+
+            tx.after_commit(push)

@@ -1,0 +1,103 @@
+"""The aiohttp application, an embeddable runner, and the CLI's serve loop.
+
+``create_app(config)`` builds the app (its cleanup context opens and closes storage);
+``run_relay(config)`` runs it in the current event loop, e.g. inside the desktop client's
+``--demo`` mode; ``serve(config)`` runs until SIGTERM/SIGINT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import WSCloseCode, web
+
+from relay.blobs import get_blob, put_blob
+from relay.config import RelayConfig
+from relay.connection import RELAY_KEY, websocket_handler
+from relay.core import Relay
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    relay = request.app[RELAY_KEY]
+    return web.json_response({"status": "ok", "connections": len(relay.connections)})
+
+
+def create_app(config: RelayConfig) -> web.Application:
+    """The relay as an aiohttp application (storage opens on startup, closes on cleanup)."""
+    app = web.Application(client_max_size=1024**2)
+    relay = Relay(config)
+    app[RELAY_KEY] = relay
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        await relay.open()
+        log.info("relay storage open (%s)", relay.db.engine.url.render_as_string())
+        yield
+        await relay.close()
+        log.info("relay storage closed")
+
+    async def close_connections(app: web.Application) -> None:
+        for conn in list(relay.connections):
+            await conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"relay shutting down")
+
+    app.cleanup_ctx.append(lifecycle)
+    app.on_shutdown.append(close_connections)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/v1/ws", websocket_handler)
+    app.router.add_put("/v1/blobs/{sha256}", put_blob)
+    app.router.add_get("/v1/blobs/{sha256}", get_blob)
+    return app
+
+
+@dataclass(frozen=True)
+class RelayHandle:
+    """A relay running in this process: ``url`` (http base), ``ws_url``, ``app``."""
+
+    app: web.Application
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/v1/ws"
+
+
+@asynccontextmanager
+async def run_relay(config: RelayConfig) -> AsyncIterator[RelayHandle]:
+    """Serve ``config`` in the running loop until the block exits (``port=0``: any free)."""
+    app = create_app(config)
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5.0)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, config.host, config.port, reuse_address=True)
+        await site.start()
+        server = site._server
+        port = config.port
+        if server is not None and getattr(server, "sockets", None):
+            port = server.sockets[0].getsockname()[1]
+        log.info("relay listening on %s:%s", config.host, port)
+        yield RelayHandle(app=app, host=config.host, port=port)
+    finally:
+        await runner.cleanup()
+
+
+async def serve(config: RelayConfig) -> None:
+    """Run until SIGTERM or SIGINT, then stop cleanly (queued writes are committed)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with run_relay(config):
+        await stop.wait()
+        log.info("relay stopping")
+    log.info("relay stopped")

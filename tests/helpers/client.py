@@ -1,0 +1,106 @@
+"""Real clients for tests: a profile with a fast-KDF encrypted store, signed up on a relay.
+
+Usage::
+
+    from tests.helpers.client import signed_up_client
+
+    alice = await signed_up_client(relay.url, tmp_path, "alice")
+    ...
+    await alice.close()
+
+``open_client`` reopens an existing profile (same directory, same passcode) to simulate
+an app restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from app.client.events import Event
+from app.services.session import ClientApp, ClientConfig
+from app.store.keys import KdfParams
+
+PASSCODE = "test passcode"
+PASSWORD = "correct horse battery"
+
+FAST_CONFIG = ClientConfig(
+    device="test",
+    request_timeout=5.0,
+    connect_timeout=5.0,
+    backoff_base=0.05,
+    backoff_cap=0.5,
+    heartbeat=None,
+    kdf=KdfParams(time_cost=1, memory_cost=8, parallelism=1),
+)
+"""Short delays and a cheap Argon2id so a test opens a store in milliseconds."""
+
+
+def profile_dir(tmp_path: Path, username: str) -> Path:
+    return tmp_path / "profiles" / username
+
+
+async def open_client(
+    relay_url: str | None, tmp_path: Path, username: str, config: ClientConfig = FAST_CONFIG
+) -> ClientApp:
+    """Open (or create) ``username``'s profile under ``tmp_path``; starts connecting."""
+    return await ClientApp.open(profile_dir(tmp_path, username), PASSCODE, relay_url, config=config)
+
+
+async def signed_up_client(
+    relay_url: str,
+    tmp_path: Path,
+    username: str,
+    display_name: str | None = None,
+    config: ClientConfig = FAST_CONFIG,
+) -> ClientApp:
+    """A new profile whose account ``username`` was just created; online and synced."""
+    app = await open_client(relay_url, tmp_path, username, config)
+    try:
+        await app.account.sign_up(username, display_name or username.title(), PASSWORD)
+        assert await app.wait_online(5.0), app.connection.state_detail
+        await app.sync.wait_synced(5.0)
+    except BaseException:
+        await app.close()
+        raise
+    return app
+
+
+class EventLog:
+    """Records a client's events; ``wait_for`` waits for one matching a predicate."""
+
+    def __init__(self, app: ClientApp) -> None:
+        self.events: list[Event] = []
+        self._changed = asyncio.Event()
+        self.unsubscribe = app.bus.subscribe(self._record)
+
+    def _record(self, event: Event) -> None:
+        self.events.append(event)
+        self._changed.set()
+
+    def of(self, kind: type[Event]) -> list[Event]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+    async def wait_for(self, kind: type[Event], predicate=lambda e: True, within: float = 5.0) -> Event:  # type: ignore[no-untyped-def]
+        async def wait() -> Event:
+            seen = 0
+            while True:
+                for event in self.events[seen:]:
+                    if isinstance(event, kind) and predicate(event):
+                        return event
+                seen = len(self.events)
+                self._changed.clear()
+                await self._changed.wait()
+
+        return await asyncio.wait_for(wait(), within)
+
+
+async def eventually(check, within: float = 5.0, interval: float = 0.02) -> None:  # type: ignore[no-untyped-def]
+    """Poll an async ``check()`` until it returns truthy (state that converges via sync)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        if await check():
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {within}s: {check}")
+        await asyncio.sleep(interval)

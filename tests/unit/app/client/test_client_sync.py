@@ -1,0 +1,131 @@
+"""Sync's seq rules: duplicates ignored, next applied directly, gaps trigger a catch-up,
+pages land with their seq; driven by a scripted server and a recording store double."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from aiohttp import web
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fake_relay import FakeRelay, reply_ok  # noqa: E402
+
+from app.client.connection import Backoff, Connection  # noqa: E402
+from app.client.events import EventBus, MessagesChanged  # noqa: E402
+from app.client.local import AppliedChanges  # noqa: E402
+from app.client.sync import Sync  # noqa: E402
+from app.protocol.types import Message, NewMessage, SeqUpdate  # noqa: E402
+
+
+class RecordingStore:
+    """Only what Sync touches: the seq and each applied batch."""
+
+    def __init__(self, seq: int = 0) -> None:
+        self.seq = seq
+        self.batches: list[tuple[list[int], int]] = []
+
+    async def get_seq(self) -> int:
+        return self.seq
+
+    async def apply_updates(self, me: int, updates: Sequence[SeqUpdate], new_seq: int) -> AppliedChanges:
+        assert [u.seq for u in updates] == list(range(self.seq + 1, new_seq + 1)), "not contiguous"
+        self.batches.append(([u.seq for u in updates], new_seq))
+        self.seq = new_seq
+        changes = AppliedChanges()
+        for u in updates:
+            assert isinstance(u.update, NewMessage)
+            changes.message(u.update.message.chat_id, u.update.message.id)
+        return changes
+
+    async def missing_user_ids(self, ids: Sequence[int]) -> list[int]:
+        return []
+
+
+def update(seq: int) -> dict[str, Any]:
+    msg = Message(id=seq, chat_id=1, sender_id=2, date=0.0, text=f"m{seq}")
+    return {"seq": seq, "update": {"kind": "new_message", "message": msgspec.to_builtins(msg)}}
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeRelay]:
+    relay = FakeRelay()
+    await relay.start()
+    yield relay
+    await relay.close()
+
+
+async def run_sync(fake: FakeRelay, store: RecordingStore, log: list[int], page: int = 3):
+    fetches: list[int] = []
+
+    async def on_request(frame: dict[str, Any], ws: web.WebSocketResponse) -> None:
+        assert frame["type"] == "get_updates"
+        after = frame["after_seq"]
+        fetches.append(after)
+        items = [update(s) for s in log if s > after][: frame["limit"]]
+        more = bool(items) and items[-1]["seq"] < log[-1]
+        await reply_ok(frame, ws, {"updates": items, "head": log[-1] if log else 0, "more": more})
+
+    fake.on_request = on_request
+    bus = EventBus()
+    conn = Connection(fake.url, bus, token="t", heartbeat=None, backoff=Backoff(0.02, 0.1))
+    sync = Sync(conn, store, bus, page_size=page)  # type: ignore[arg-type]
+    return conn, sync, bus, fetches
+
+
+async def test_catch_up_pages_from_stored_seq(fake: FakeRelay) -> None:
+    log = list(range(1, 11))
+    fake.welcome_seq = 10
+    store = RecordingStore(seq=2)
+    conn, sync, bus, fetches = await run_sync(fake, store, log)
+    changed: list[object] = []
+    bus.subscribe(lambda e: changed.append(e) if isinstance(e, MessagesChanged) else None)
+    sync.start()
+    conn.start()
+    try:
+        assert await sync.wait_synced(3)
+        assert store.seq == 10
+        assert fetches == [2, 5, 8]
+        assert [b[1] for b in store.batches] == [5, 8, 10]
+        assert len(changed) == 3
+    finally:
+        await sync.close()
+        await conn.close()
+
+
+async def test_live_updates_duplicates_and_gaps(fake: FakeRelay) -> None:
+    log = [1, 2]
+    fake.welcome_seq = 0  # a stale head: no snapshot, plain paging from 0
+    store = RecordingStore(seq=0)
+    conn, sync, bus, fetches = await run_sync(fake, store, log, page=100)
+    sync.start()
+    conn.start()
+    try:
+        assert await sync.wait_synced(3)
+        ws = fake.sockets[0]
+        # next in line: applied directly, no fetch
+        log.append(3)
+        await ws.send_str(json.dumps({"type": "update", **update(3)}))
+        # a duplicate: ignored
+        await ws.send_str(json.dumps({"type": "update", **update(2)}))
+        await asyncio.sleep(0.1)
+        assert await sync.wait_synced(3)
+        assert store.batches[-1] == ([3], 3) and fetches == [0]
+        # a gap: 4 and 5 were missed, 6 arrives -> one catch-up fetch after 3
+        log += [4, 5, 6]
+        await ws.send_str(json.dumps({"type": "update", **update(6)}))
+        await asyncio.sleep(0.1)
+        assert await sync.wait_synced(3)
+        assert fetches == [0, 3]
+        assert store.seq == 6
+        assert store.batches[-1] == ([4, 5, 6], 6)
+    finally:
+        await sync.close()
+        await conn.close()

@@ -1,0 +1,89 @@
+"""Synthetic sources: the capture timestamp survives VP8; tone frames are 20 ms at 48 kHz."""
+
+from __future__ import annotations
+
+import fractions
+
+import pytest
+from aiortc.codecs.vpx import Vp8Decoder, Vp8Encoder
+from aiortc.jitterbuffer import JitterFrame
+from aiortc.mediastreams import MediaStreamError
+
+from media.capture import (
+    AUDIO_RATE,
+    AUDIO_SAMPLES,
+    TestPatternTrack,
+    ToneTrack,
+    latency_ms,
+    now_ms,
+    read_capture_time,
+)
+
+
+@pytest.mark.parametrize("size", [(640, 480), (1280, 720), (320, 240), (176, 144)])
+def test_stamp_round_trips_raw(size: tuple[int, int]) -> None:
+    track = TestPatternTrack(*size)
+    stamp = now_ms()
+    frame = track.make_frame(7, stamp)
+    assert (frame.width, frame.height) == size
+    assert read_capture_time(frame) == stamp
+
+
+def test_stamp_survives_vp8() -> None:
+    track = TestPatternTrack(640, 480)
+    encoder, decoder = Vp8Encoder(), Vp8Decoder()
+    stamps = [1_700_000_000_000 + 33 * i for i in range(30)]
+    decoded: list[int | None] = []
+    for i, stamp in enumerate(stamps):
+        frame = track.make_frame(i, stamp)
+        frame.pts, frame.time_base = i * 3000, fractions.Fraction(1, 90_000)
+        payloads, timestamp = encoder.encode(frame)
+        data = b"".join(p[len(bytes(_descriptor(p))):] for p in payloads)
+        for out in decoder.decode(JitterFrame(data=data, timestamp=timestamp)):
+            decoded.append(read_capture_time(out))
+    assert decoded == [s & ((1 << 40) - 1) for s in stamps]
+
+
+def _descriptor(payload: bytes) -> bytes:
+    from aiortc.codecs.vpx import VpxPayloadDescriptor
+
+    descriptor, rest = VpxPayloadDescriptor.parse(payload)
+    return payload[: len(payload) - len(rest)]
+
+
+def test_frames_without_a_stamp_read_as_none() -> None:
+    import av
+
+    frame = av.VideoFrame(640, 480, "yuv420p")
+    for plane in frame.planes:
+        plane.update(bytes([128]) * plane.buffer_size)
+    assert read_capture_time(frame) is None
+
+
+def test_latency_wraps() -> None:
+    assert latency_ms(100, 130) == 30
+    assert latency_ms((1 << 40) - 10, 5) == 15
+
+
+async def test_pattern_paces_and_stops() -> None:
+    track = TestPatternTrack(320, 240, fps=50)
+    first = await track.recv()
+    second = await track.recv()
+    assert second.pts - first.pts == 90_000 // 50
+    assert read_capture_time(second) is not None
+    track.stop()
+    with pytest.raises(MediaStreamError):
+        await track.recv()
+
+
+async def test_tone_frames() -> None:
+    track = ToneTrack()
+    frame = await track.recv()
+    assert frame.samples == AUDIO_SAMPLES == AUDIO_RATE // 50
+    assert frame.sample_rate == AUDIO_RATE
+    assert frame.format.name == "s16" and frame.layout.name == "mono"
+    pcm = bytes(frame.planes[0])[: AUDIO_SAMPLES * 2]
+    assert any(pcm)
+    nxt = await track.recv()
+    assert nxt.pts == AUDIO_SAMPLES
+    track.stop()

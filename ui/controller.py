@@ -1,0 +1,256 @@
+"""The application controller: which window shows when, and who owns the session.
+
+First run: the account page (relay, sign up / sign in, local passcode). Later runs: the
+unlock page; a wrong passcode says so and lets the user retry. Once unlocked and signed in:
+the main window, bridge, tray and notifications. ``aclose()`` shuts everything down in
+order (windows' tasks, then the core session).
+
+Signals: ``main_window_shown(object)``, ``auth_shown(str page)``, ``language_applied(str)``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from app.services.session import STORE_FILE, ClientApp, ClientConfig
+from ui.bridge import Bridge
+from ui.dialogs.settings import SettingsDialog
+from ui.errors import describe
+from ui.i18n import apply_language
+from ui.preferences import Preferences
+from ui.session import UiSession
+from ui.tasks import TaskOwner
+from ui.theme import ThemeManager
+from ui.windows.auth import AuthWindow
+from ui.windows.main_window import MainWindow, mark
+
+log = logging.getLogger(__name__)
+
+
+class AppController(QObject):
+    main_window_shown = Signal(object)
+    auth_shown = Signal(str)
+    language_applied = Signal(str)
+    window_created = Signal(object)
+
+    def __init__(self, app: QApplication, profile_dir: Path, *, relay_url: str | None = None,
+                 language: str | None = None, config: ClientConfig | None = None,
+                 show_windows: bool = True, enable_calls: bool = False,
+                 media_options: Any = None) -> None:
+        super().__init__(app)
+        self.qapp = app
+        self.profile_dir = Path(profile_dir)
+        self.profile_dir.mkdir(parents=True, exist_ok=True)
+        self.preferences = Preferences(self.profile_dir, self)
+        if language is not None:
+            self.preferences.set_language(language)
+        self.relay_url = relay_url or self.preferences.relay_url
+        self.config = config or ClientConfig()
+        self.show_windows = show_windows
+        self.tasks = TaskOwner("controller")
+        self.theme = ThemeManager(app, self.preferences.theme)
+        self.client: ClientApp | None = None
+        self.session: UiSession | None = None
+        self.bridge = Bridge(parent=self)
+        self.auth_window: AuthWindow | None = None
+        self.main_window: MainWindow | None = None
+        self.notifier = None
+        self.call_ui_hooks: list[Any] = []
+        self.enable_calls = enable_calls
+        self.media_options = media_options
+        self.calls: Any = None
+        self.call_manager: Any = None
+        SettingsDialog.controller = self
+        self.preferences.theme_changed.connect(self.theme.apply)
+        self.preferences.language_changed.connect(self._on_language_changed)
+        self.theme.apply()
+        self.language = apply_language(app, self.preferences.language)
+
+    # --- start ---------------------------------------------------------------------------
+    @property
+    def store_exists(self) -> bool:
+        return (self.profile_dir / STORE_FILE).exists()
+
+    def start(self) -> None:
+        if self.store_exists:
+            self._show_auth("unlock")
+        else:
+            self._show_auth("account")
+
+    def _ensure_auth_window(self) -> AuthWindow:
+        if self.auth_window is None:
+            w = AuthWindow()
+            w.unlock_requested.connect(self.unlock)
+            w.account_requested.connect(self.submit_account)
+            self.auth_window = w
+        return self.auth_window
+
+    def _show_auth(self, page: str) -> None:
+        w = self._ensure_auth_window()
+        if page == "unlock":
+            w.show_unlock()
+        else:
+            w.show_account(self.relay_url or "", need_passcode=self.client is None)
+        if self.show_windows:
+            w.show()
+        mark("auth_shown")
+        self.auth_shown.emit(page)
+
+    # --- unlock ----------------------------------------------------------------------------
+    def unlock(self, passcode: str) -> None:
+        self.tasks.run(ClientApp.open(self.profile_dir, passcode, config=self.config), self._unlocked,
+                       self._unlock_failed)
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        log.info("unlock failed: %r", exc)
+        if self.auth_window is not None:
+            self.auth_window.unlock_page.show_error(describe(exc))
+
+    def _unlocked(self, client: ClientApp) -> None:
+        mark("unlocked")
+        self.client = client
+        self._attach_bridge()
+        self.relay_url = client.relay_url
+        if client.me is None:
+            self._show_auth("account")
+        else:
+            self._show_main()
+
+    def _attach_bridge(self) -> None:
+        assert self.client is not None
+        self.bridge.attach(self.client.bus)
+        self.bridge.last_connection_state = str(self.client.connection.state) if hasattr(
+            self.client.connection, "state") else ""
+        self.session = UiSession(self.client)
+
+    # --- sign up / sign in -----------------------------------------------------------------
+    def submit_account(self, form: dict) -> None:
+        self.tasks.run(self._account(form), self._account_done, self._account_failed)
+
+    async def _account(self, form: dict) -> None:
+        if self.client is None:
+            self.client = await ClientApp.open(self.profile_dir, form["passcode"], form["relay_url"],
+                                               config=self.config)
+            self._attach_bridge()
+        assert self.client is not None
+        if form["mode"] == "sign_up":
+            await self.client.account.sign_up(form["username"], form["display_name"], form["password"])
+        else:
+            await self.client.account.sign_in(form["username"], form["password"])
+        self.preferences.set_relay_url(form["relay_url"])
+
+    def _account_done(self, _r: None) -> None:
+        self._show_main()
+
+    def _account_failed(self, exc: BaseException) -> None:
+        log.info("account failed: %r", exc)
+        if self.auth_window is not None:
+            self.auth_window.account_page.show_error(describe(exc))
+            self.auth_window.account_page.configure(
+                relay_url=self.auth_window.account_page.relay.text(), need_passcode=self.client is None,
+                relay_editable=self.client is None)
+
+    # --- main window ---------------------------------------------------------------------------
+    def _show_main(self) -> None:
+        assert self.session is not None
+        w = MainWindow(self.session, self.bridge, self.preferences.settings)
+        self.main_window = w
+        self.bridge.signed_out.connect(self._on_signed_out)
+        from ui.tray import Notifier
+
+        self.notifier = Notifier(w, self.preferences, self)
+        self.notifier.open_chat.connect(lambda cid: cid and w.select_chat(cid))
+        self.window_created.emit(w)
+        if self.enable_calls:
+            self._setup_calls(w)
+        for hook in self.call_ui_hooks:
+            try:
+                hook(w)
+            except Exception:
+                log.exception("call UI hook failed")
+        w.load()
+        if self.show_windows:
+            w.show()
+        if self.auth_window is not None:
+            self.auth_window.hide()
+        self.main_window_shown.emit(w)
+
+    def _setup_calls(self, w: MainWindow) -> None:
+        """Hand the main window to the call UI (ui/calls, owned by the call-UI engineer)."""
+        try:
+            if self.calls is None:
+                from ui.calls.controller import CallController, build_call_manager
+                from ui.calls.settings_page import register_call_settings_page
+
+                self.call_manager = build_call_manager(self.client, self.media_options)
+                self.calls = CallController(self.call_manager, self.session, parent=self)
+                register_call_settings_page()
+            self.calls.attach_main_window(w)
+        except Exception:  # noqa: BLE001 - calls are optional; messaging must still work
+            log.exception("call UI unavailable")
+
+    def _on_signed_out(self, reason: str) -> None:
+        log.info("signed out: %s", reason)
+        self.tasks.run(self._close_main(), lambda _r: self._show_auth("account"))
+
+    async def _close_main(self) -> None:
+        w, self.main_window = self.main_window, None
+        try:
+            self.bridge.signed_out.disconnect(self._on_signed_out)
+        except (RuntimeError, TypeError):
+            pass
+        if self.notifier is not None:
+            self.notifier.close()
+            self.notifier = None
+        if w is not None:
+            w.save_geometry()
+            w.hide()
+            await w.aclose()
+            w.deleteLater()
+
+    # --- language ------------------------------------------------------------------------------
+    def _on_language_changed(self, lang: str) -> None:
+        self.language = apply_language(self.qapp, lang)
+        self.language_applied.emit(self.language)
+        # rebuild the windows so every string is translated again
+        if self.main_window is not None:
+            current = self.main_window.current_chat
+
+            def reopen(_r: None) -> None:
+                self._show_main()
+                if current is not None and self.main_window is not None:
+                    self.main_window.chat_list_shown.connect(lambda c=current: self.main_window.select_chat(c))
+
+            self.tasks.run(self._close_main(), reopen)
+        elif self.auth_window is not None:
+            page = "unlock" if self.auth_window.stack.currentWidget() is self.auth_window.unlock_page else "account"
+            self.auth_window.hide()
+            self.auth_window.deleteLater()
+            self.auth_window = None
+            self._show_auth(page)
+
+    # --- shutdown ------------------------------------------------------------------------------
+    async def aclose(self) -> None:
+        await self._close_main()
+        await self.tasks.aclose()
+        if self.calls is not None:
+            try:
+                await self.calls.aclose()
+                await self.call_manager.close()
+            except Exception:  # noqa: BLE001
+                log.exception("closing calls failed")
+            self.calls = self.call_manager = None
+        self.bridge.detach()
+        if self.client is not None:
+            client, self.client = self.client, None
+            await client.close()
+        if self.auth_window is not None:
+            self.auth_window.hide()
+            self.auth_window.deleteLater()
+            self.auth_window = None
+        self.preferences.sync()

@@ -1,0 +1,121 @@
+"""``risala``: the desktop app's entry point.
+
+Parses the command line, creates the QApplication with a qasync event loop (asyncio runs
+inside Qt's loop), optionally starts an embedded relay (``--demo``), and runs the
+:class:`~ui.controller.AppController` until the last window closes; then shuts down
+cleanly (windows' tasks, the core session, the embedded relay).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+_T0 = time.monotonic()
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="risala", description="Risala desktop messenger")
+    p.add_argument("--relay", metavar="URL", help="relay address, e.g. wss://relay.example.org")
+    p.add_argument("--profile", metavar="DIR", type=Path, help="profile directory (default: the user's data dir)")
+    p.add_argument("--demo", action="store_true", help="start an embedded relay on loopback and use it")
+    p.add_argument("--lang", choices=("en", "ar"), help="interface language")
+    p.add_argument("--fake-media", action="store_true", help="synthetic camera and microphone for calls")
+    p.add_argument("--camera-file", metavar="FILE", help="use a video file as the camera")
+    p.add_argument("--self-test", action="store_true", help="check the installation and exit")
+    p.add_argument("--verbose", "-v", action="store_true")
+    return p.parse_args(argv)
+
+
+def default_data_dir() -> Path:
+    from PySide6.QtCore import QStandardPaths
+
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    return Path(base or Path.home() / ".local" / "share" / "risala")
+
+
+def media_options(args: argparse.Namespace):
+    if not (args.fake_media or args.camera_file):
+        return None
+    try:
+        from media.capture import MediaOptions
+    except ImportError:
+        return None
+    return MediaOptions(synthetic=bool(args.fake_media), camera_file=args.camera_file)
+
+
+async def _run(args: argparse.Namespace, app) -> int:
+    from ui.controller import AppController
+    from ui.windows.main_window import mark
+
+    data_dir = default_data_dir()
+    profile = args.profile or (data_dir / ("demo-profile" if args.demo else "profile"))
+    relay_url = args.relay
+    async with contextlib.AsyncExitStack() as stack:
+        if args.demo:
+            from relay.config import RelayConfig
+            from relay.server import run_relay
+
+            relay_dir = data_dir / "demo-relay"
+            relay_dir.mkdir(parents=True, exist_ok=True)
+            handle = await stack.enter_async_context(
+                run_relay(RelayConfig(data_dir=relay_dir, host="127.0.0.1", port=0)))
+            relay_url = handle.url
+            logging.getLogger("risala").info("embedded relay at %s", relay_url)
+        controller = AppController(app, profile, relay_url=relay_url, language=args.lang,
+                                   enable_calls=True, media_options=media_options(args))
+        if args.demo:
+            # the embedded relay's port changes every run: always point the profile at it
+            controller.relay_url = relay_url
+            controller.preferences.set_relay_url(relay_url or "")
+        quit_event = asyncio.Event()
+        app.lastWindowClosed.connect(quit_event.set)
+        app.aboutToQuit.connect(quit_event.set)
+        controller.start()
+        mark("started")
+        try:
+            await quit_event.wait()
+        finally:
+            await controller.aclose()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.self_test:
+        try:
+            from ui.selftest import run_self_test
+        except ImportError:
+            print("self-test not available", file=sys.stderr)
+            return 2
+        return int(run_self_test())
+
+    import qasync
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName("Risala")
+    QCoreApplication.setApplicationName("Risala")
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    app.setApplicationDisplayName("Risala")
+    if os.environ.get("RISALA_TIMING"):
+        print(f"RISALA_MARK process_start {_T0:.6f}", flush=True)
+    try:
+        return qasync.run(_run(args, app))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
