@@ -158,12 +158,49 @@ def build_bundle(clean: bool) -> float:
         cmd.insert(3, "--clean")
     run(cmd, cwd=ROOT)
     elapsed = time.monotonic() - started
+    if LINUX:
+        strip_bundle(BUNDLE)
     target = DIST / f"{about.APP_NAME}.app" if MACOS else BUNDLE
     exe = BUNDLE / ("risala.exe" if WINDOWS else "risala")
     if not exe.exists():
         raise SystemExit(f"build: PyInstaller finished but {exe} is missing")
     log(f"bundle {target.relative_to(ROOT)}: {mib(dir_size(target))} in {elapsed:.0f} s")
     return elapsed
+
+
+def _is_elf(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
+def strip_bundle(bundle: Path) -> None:
+    """Strip symbols and debug info from the ELF files built on this machine (Linux).
+
+    PyInstaller's own ``strip`` option strips everything, which corrupts the FFmpeg that
+    ships inside the PySide6 wheel ("ELF load command address/offset not page-aligned");
+    Qt's libraries come stripped anyway. So leave PySide6/ alone and strip the rest
+    (the interpreter, sqlcipher3, uvloop, cryptography, ...): about 45 MB.
+    """
+    strip = shutil.which("strip")
+    if strip is None:
+        log("strip not found (binutils); the bundle stays unstripped")
+        return
+    before = dir_size(bundle)
+    internal = bundle / "_internal"
+    files = [p for p in internal.rglob("*")
+             if p.is_file() and not p.is_symlink() and "PySide6" not in p.relative_to(internal).parts
+             and _is_elf(p)]
+    for path in files:
+        mode = path.stat().st_mode
+        path.chmod(mode | 0o200)
+        result = subprocess.run([strip, "--strip-unneeded", str(path)], capture_output=True)
+        if result.returncode != 0:
+            log(f"strip skipped {path.name}: {result.stderr.decode(errors='replace').strip()}")
+        path.chmod(mode)
+    log(f"stripped {len(files)} files: {mib(before)} -> {mib(dir_size(bundle))}")
 
 
 # --- Linux: .tar.gz and .deb -------------------------------------------------------------------

@@ -37,7 +37,7 @@ def create_app(config: RelayConfig) -> web.Application:
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         await relay.open()
-        log.info("relay storage open (%s)", relay.db.engine.url.render_as_string())
+        log.info("relay storage open (%s)", relay.db.url)
         yield
         await relay.close()
         log.info("relay storage closed")

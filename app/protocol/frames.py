@@ -354,8 +354,8 @@ _encoder = msgspec.json.Encoder()
 _client_decoder = msgspec.json.Decoder(ClientFrame)
 _server_decoder = msgspec.json.Decoder(ServerFrame)
 _probe_decoder = msgspec.json.Decoder(_IdProbe)
-_CLIENT_TAGS = frozenset(t.__struct_config__.tag for t in ClientFrame.__args__)  # type: ignore[attr-defined]
-_SERVER_TAGS = frozenset(t.__struct_config__.tag for t in ServerFrame.__args__)  # type: ignore[attr-defined]
+_CLIENT_TAGS = frozenset(t.__struct_config__.tag for t in ClientFrame.__args__)
+_SERVER_TAGS = frozenset(t.__struct_config__.tag for t in ServerFrame.__args__)
 
 
 def encode(frame: Frame) -> bytes:

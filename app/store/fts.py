@@ -44,6 +44,8 @@ def fold(text: str | None) -> str:
     """Normalise text for indexing and querying (see the module docstring)."""
     if not text:
         return ""
+    if text.isascii():  # fast path: nothing to fold, and most messages are like this
+        return text.replace("\x00", " ")
     return text.translate(_FOLD_TABLE)
 
 

@@ -52,7 +52,9 @@ def main() -> None:
         path = Path(tmp) / "store.db"
         store = create_store(path, PASSCODE)
         store.set_account(Account(relay_url="wss://bench", user_id=1, username="me"))
-        store.upsert_chats([Chat(id=c, kind="group", title=f"chat {c}") for c in range(1, CHATS + 1)])
+        store.upsert_chats(
+            [Chat(id=c, kind="group", title=f"chat {c}") for c in range(1, CHATS + 1)]
+        )
         base = 1_700_000_000.0
         messages = [
             Message(
@@ -64,10 +66,11 @@ def main() -> None:
             )
             for i in range(1, args.messages + 1)
         ]
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         for i in range(0, len(messages), BATCH):
             store.save_messages(messages[i : i + BATCH])
         insert_s = time.perf_counter() - start
+        insert_cpu_s = time.process_time() - cpu_start
         store.close()
 
         open_times = []
@@ -87,6 +90,11 @@ def main() -> None:
                 found = store.search(q, limit=50)
                 times.append((time.perf_counter() - t) * 1000)
                 assert found, q
+        short_times = []
+        for q in ["me", "به", "co", "ال"]:
+            t = time.perf_counter()
+            store.search(q, limit=50)
+            short_times.append((time.perf_counter() - t) * 1000)
         chat_t = time.perf_counter()
         store.chat_list()
         chat_list_ms = (time.perf_counter() - chat_t) * 1000
@@ -100,7 +108,9 @@ def main() -> None:
             {
                 "messages": args.messages,
                 "insert_per_s": round(args.messages / insert_s),
+                "insert_cpu_per_s": round(args.messages / insert_cpu_s),
                 "search_ms": round(statistics.median(times), 2),
+                "search_2char_ms": round(statistics.median(short_times), 2),
                 "open_ms": round(statistics.median(open_times), 1),
                 "chat_list_ms": round(chat_list_ms, 2),
                 "history_page_ms": round(page_ms, 2),

@@ -81,7 +81,9 @@ class EventLog:
     def of(self, kind: type[Event]) -> list[Event]:
         return [e for e in self.events if isinstance(e, kind)]
 
-    async def wait_for(self, kind: type[Event], predicate=lambda e: True, within: float = 5.0) -> Event:  # type: ignore[no-untyped-def]
+    async def wait_for(
+        self, kind: type[Event], predicate=lambda e: True, within: float = 5.0
+    ) -> Event:  # type: ignore[no-untyped-def]
         async def wait() -> Event:
             seen = 0
             while True:

@@ -28,7 +28,14 @@ from app.services.calls import (
     CallStateUpdated,
     IncomingCall,
 )
-from ui.calls.devices import DeviceKind, available_devices, media_device_ids, selected_device
+from ui.calls.devices import (
+    DeviceKind,
+    available_devices,
+    media_device_ids,
+    save_device_id,
+    selected_device,
+)
+from ui.calls.pyside_compat import protect_none
 from ui.calls.state import ACTIVE_PHASES, CallPhase, CallTexts, EndReason
 from ui.calls.video import VideoWidget, fit_rect
 from ui.tasks import TaskOwner
@@ -207,8 +214,8 @@ class CallView(QObject):
                                                                 video=self.video))
             elif phase is CallPhase.ENDED:
                 assert reason is not None
-                self.pip.set_status_text(self._texts.end_text(reason, self.peer_name,
-                                                              outgoing=self.outgoing))
+                self.pip.set_ended(self._texts.end_text(reason, self.peer_name,
+                                                        outgoing=self.outgoing))
             else:
                 self.pip.set_status_text("")
         if phase is CallPhase.ENDED:
@@ -337,8 +344,6 @@ class CallView(QObject):
         self._use_camera(cameras[(index + 1) % len(cameras)])
 
     def _use_camera(self, camera_id: bytes) -> None:
-        from ui.calls.devices import save_device_id
-
         save_device_id(DeviceKind.CAMERA, camera_id)
         engine = self._engine
         if engine is None or not hasattr(engine, "switch_camera"):
@@ -391,6 +396,7 @@ class CallController(QObject):
     def __init__(self, manager: CallManager, session: Any, *,
                  bus: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        protect_none()  # video painting makes thousands of void Qt calls a second
         self.manager = manager
         self.session = session
         self.tasks = TaskOwner("calls")
@@ -576,16 +582,23 @@ def _state_event(call: Call) -> CallStateUpdated:
                             connected_at=call.connected_at, detail=call.detail)
 
 
-def build_call_manager(app: Any, media_options: Any = None) -> CallManager:
-    """A ``CallManager`` for a ``ClientApp`` with the aiortc engine, using the saved devices
-    unless ``media_options`` (from ``--fake-media`` / ``--camera-file``) says otherwise.
-    Until ``ClientApp`` owns one, the app builds it here (and closes it on shutdown)."""
+def saved_media_options() -> Any:
+    """``media.capture.MediaOptions`` for the devices chosen in settings."""
     from media.capture import MediaOptions
+
+    ids = media_device_ids()
+    return MediaOptions(camera_id=ids["camera_id"], microphone_id=ids["microphone_id"])
+
+
+def build_call_manager(app: Any, media_options: Any = None) -> CallManager:
+    """A ``CallManager`` for a ``ClientApp`` with the aiortc engine. Each call opens the
+    devices saved in settings at that moment, unless ``media_options`` (from
+    ``--fake-media`` / ``--camera-file``) fixes them. Until ``ClientApp`` owns a manager,
+    the app builds it here (and closes it on shutdown)."""
     from media.engine import engine_factory
 
-    if media_options is None:
-        ids = media_device_ids()
-        media_options = MediaOptions(camera_id=ids["camera_id"],
-                                     microphone_id=ids["microphone_id"])
-    return CallManager(requester=app.connection, bus=app.bus,
-                       engine_factory=engine_factory(media_options))
+    def make_engine(spec: Any, delegate: Any) -> Any:
+        options = media_options if media_options is not None else saved_media_options()
+        return engine_factory(options)(spec, delegate)
+
+    return CallManager(requester=app.connection, bus=app.bus, engine_factory=make_engine)

@@ -547,7 +547,17 @@ class CallWindow(QWidget):
 
     # --- window events ---------------------------------------------------------------
 
+    def _align_labels(self) -> None:
+        # A Latin name in an Arabic UI would otherwise sit at the left: QLabel aligns plain
+        # text by the text's own direction. Align by the layout's direction instead.
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+        for label in (self.name_label, self.status_label):
+            label.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute
+                               | Qt.AlignmentFlag.AlignVCenter)
+
     def _layout_children(self) -> None:
+        self._align_labels()
         self.remote_video.setGeometry(self.rect())
         top_height = self.top_bar.sizeHint().height()
         self.top_bar.setGeometry(0, 0, self.width(), top_height)

@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskOwner("main")
         self.current_chat: int | None = None
         self._chat_kind = ""
+        self._updating_rows = False
         self.setWindowTitle(self.tr("Risala"))
         self.setMinimumSize(720, 480)
 
@@ -250,7 +251,7 @@ class MainWindow(QMainWindow):
 
     # --- chat list --------------------------------------------------------------------------
     def _on_current_chat(self, current: QModelIndex, _prev: QModelIndex) -> None:
-        if not current.isValid():
+        if not current.isValid() or self._updating_rows:
             return
         chat_id = current.data(ChatRoles.CHAT_ID)
         if chat_id != self.current_chat:
@@ -336,6 +337,26 @@ class MainWindow(QMainWindow):
     def _apply_chat_rows(self, result: tuple[list[ChatRow], list[int]]) -> None:
         rows, missing = result
         current = self.current_chat
+        self._updating_rows = True
+        try:
+            self._upsert_rows(rows, missing)
+        finally:
+            self._updating_rows = False
+        if current is not None:
+            # keep the open chat selected after it moved
+            r = self.chat_model.row_of(current)
+            if r >= 0:
+                idx = self.chat_filter.mapFromSource(self.chat_model.index(r, 0))
+                self._updating_rows = True
+                self.chat_list.setCurrentIndex(idx)
+                self._updating_rows = False
+            else:
+                self.chat_list.clearSelection()
+            if current in {r.chat_id for r in rows}:
+                self._update_header()
+        self.unread_changed.emit(self.chat_model.total_unread())
+
+    def _upsert_rows(self, rows: list[ChatRow], missing: list[int]) -> None:
         for row in rows:
             typing = self.chat_model.get(row.chat_id)
             if typing is not None and typing.typing:
@@ -345,24 +366,16 @@ class MainWindow(QMainWindow):
             self.chat_model.upsert(row)
         for cid in missing:
             self.chat_model.remove(cid)
-        if current is not None:
-            # keep the open chat selected after it moved
-            r = self.chat_model.row_of(current)
-            if r >= 0:
-                idx = self.chat_filter.mapFromSource(self.chat_model.index(r, 0))
-                self.chat_list.selectionModel().blockSignals(True)
-                self.chat_list.setCurrentIndex(idx)
-                self.chat_list.selectionModel().blockSignals(False)
-                self.chat_list.viewport().update()
-            if current in {r.chat_id for r in rows}:
-                self._update_header()
-        self.unread_changed.emit(self.chat_model.total_unread())
 
     def _on_chats_changed(self, chat_ids: list[int]) -> None:
         self._refresh_chats(chat_ids)
 
     def _on_chat_removed(self, chat_id: int) -> None:
-        self.chat_model.remove(chat_id)
+        self._updating_rows = True
+        try:
+            self.chat_model.remove(chat_id)
+        finally:
+            self._updating_rows = False
         if chat_id == self.current_chat:
             self.current_chat = None
             self.message_model.clear()

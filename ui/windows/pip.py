@@ -83,6 +83,7 @@ class PipWindow(QWidget):
         self._press_geometry = QRect()
         self._press_edges = _Edge(0)
         self._moved = False
+        self._ended = False
 
         self.remote = VideoWidget(self)
         self.local = VideoWidget(self, cover=True, mirrored=True, rounded=6)
@@ -191,6 +192,18 @@ class PipWindow(QWidget):
 
     def status_text(self) -> str:
         return self.status_label.text() if self.status_label.isVisible() else ""
+
+    def set_ended(self, text: str) -> None:
+        """The call is over: say why; the controls go away (nothing left to control)."""
+        self.set_status_text(text)
+        for button in (self.mute_button, self.camera_button, self.back_button,
+                       self.hangup_button):
+            button.setEnabled(False)
+        self.set_controls_visible(False)
+        self._ended = True
+
+    def controls_allowed(self) -> bool:
+        return not self._ended
 
     def aspect_ratio(self) -> float:
         return self._aspect
@@ -420,7 +433,7 @@ class PipWindow(QWidget):
         return self._controls_fader.visible
 
     def set_controls_visible(self, visible: bool) -> None:
-        self._controls_fader.fade(visible)
+        self._controls_fader.fade(visible and not self._ended)
 
     def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 - Qt override
         self.set_controls_visible(True)
@@ -451,15 +464,17 @@ class PipWindow(QWidget):
         inset_w = max(48, self.width() // 4)
         inset_h = max(36, round(inset_w * 3 / 4))
         margin = 8
+        # Top trailing corner: the hover controls take the bottom edge.
         x = margin if self.layoutDirection() == Qt.LayoutDirection.RightToLeft \
             else self.width() - margin - inset_w
-        self.local.setGeometry(x, self.height() - margin - inset_h, inset_w, inset_h)
+        self.local.setGeometry(x, margin, inset_w, inset_h)
         bar_h = 46
         self.controls.setGeometry(0, self.height() - bar_h, self.width(), bar_h)
         if self.status_label.isVisible():
             self.status_label.setMaximumWidth(self.width() - 16)
             self.status_label.adjustSize()
-            self.status_label.move((self.width() - self.status_label.width()) // 2, 8)
+            self.status_label.move((self.width() - self.status_label.width()) // 2,
+                                   (self.height() - self.status_label.height()) // 2)
         self.local.raise_()
         self.status_label.raise_()
         self.controls.raise_()

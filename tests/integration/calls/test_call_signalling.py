@@ -86,9 +86,12 @@ async def test_peer_disconnects_mid_call(relay: RunningRelay, tmp_path: Path) ->
         incoming = await bob.incoming()
         await incoming.accept()
         await alice.wait_state(CallState.CONNECTED)
+        print("closing bob conn", flush=True)
         await bob.app.connection.close()  # bob's network drops; his media stops with it
         await engine(incoming).close()
+        print("waiting alice end", flush=True)
         ended = await alice.wait_state(CallState.ENDED, within=8)
+        print("alice ended", ended, flush=True)
         assert ended.reason is EndReason.PEER_OFFLINE
         await asyncio.wait_for(outgoing.wait_closed(), 5)
         assert engine(outgoing).link == "closed" or engine(outgoing)._pc is None

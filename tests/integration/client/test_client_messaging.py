@@ -35,9 +35,7 @@ async def test_two_clients_exchange_messages(relay: RunningRelay, tmp_path: Path
         await bob.close()
 
 
-async def test_group_edit_delete_read_ticks_and_files(
-    relay: RunningRelay, tmp_path: Path
-) -> None:
+async def test_group_edit_delete_read_ticks_and_files(relay: RunningRelay, tmp_path: Path) -> None:
     from app.client.events import MessageDeleted, OutboxChanged, OutboxStatus, ReadStateChanged
     from tests.helpers.client import EventLog
 
@@ -49,7 +47,8 @@ async def test_group_edit_delete_read_ticks_and_files(
         events = EventLog(alice)
         pending = await alice.chats.send_text(group, "first")
         sent = await events.wait_for(
-            OutboxChanged, lambda e: e.status is OutboxStatus.SENT  # type: ignore[attr-defined]
+            OutboxChanged,
+            lambda e: e.status is OutboxStatus.SENT,  # type: ignore[attr-defined]
         )
         assert sent.random_id == pending.random_id  # type: ignore[attr-defined]
         message_id = sent.message_id  # type: ignore[attr-defined]
@@ -96,7 +95,6 @@ async def test_group_edit_delete_read_ticks_and_files(
         # forbidden on the relay: the entry is marked failed with the reason
         await bob.chats.leave(group)
         await eventually(lambda: _eq(lambda: _chat_ids(bob), []))
-        await alice.chats.remove_member(group, bob_id) if False else None
         assert await bob.outbox.wait_idle(5)
     finally:
         await alice.close()
@@ -125,7 +123,8 @@ async def test_send_to_unknown_chat_fails_permanently(relay: RunningRelay, tmp_p
         events = EventLog(alice)
         item = await alice.chats.send_text(424242, "into the void")
         failed = await events.wait_for(
-            OutboxChanged, lambda e: e.status is OutboxStatus.FAILED  # type: ignore[attr-defined]
+            OutboxChanged,
+            lambda e: e.status is OutboxStatus.FAILED,  # type: ignore[attr-defined]
         )
         assert failed.error in ("unknown_chat", "forbidden")  # type: ignore[attr-defined]
         unsent = await alice.chats.unsent(424242)

@@ -21,10 +21,16 @@ async def state_of(app: ClientApp) -> dict[int, tuple[object, ...]]:
         c = item.chat
         msgs = await app.chats.history(c.id, limit=1000)
         out[c.id] = (
-            c.kind, c.title, c.last_message_id, c.unread_count, c.read_inbox_max_id,
-            c.read_outbox_max_id, tuple(sorted(m.user_id for m in await app.chats.members(c.id))),
-            tuple((m.id, m.sender_id, m.text, m.edit_date is not None, m.reply_to_id)
-                  for m in msgs),
+            c.kind,
+            c.title,
+            c.last_message_id,
+            c.unread_count,
+            c.read_inbox_max_id,
+            c.read_outbox_max_id,
+            tuple(sorted(m.user_id for m in await app.chats.members(c.id))),
+            tuple(
+                (m.id, m.sender_id, m.text, m.edit_date is not None, m.reply_to_id) for m in msgs
+            ),
         )
     return out
 
@@ -45,7 +51,10 @@ async def test_offline_send_delivers_once_after_reconnect(
         for i in range(3):
             await alice.chats.send_text(chat_id, f"offline {i}")
         assert [o.text for o in await alice.chats.unsent(chat_id)] == [
-            "offline 0", "offline 1", "offline 2"]
+            "offline 0",
+            "offline 1",
+            "offline 2",
+        ]
         relay.start()
         assert await alice.wait_online(10) and await bob.wait_online(10)
         assert await alice.wait_idle(10)
@@ -90,8 +99,11 @@ async def test_crash_before_ack_is_delivered_exactly_once(
         assert [m.random_id for m in delivered] == [pending.random_id]
         await alice.close()
         alice = await open_client(None, tmp_path, "alice")
-        await alice.store.outbox_add(OutgoingMessage(
-            random_id=pending.random_id, chat_id=chat_id, created=0.0, text="survives a crash"))
+        await alice.store.outbox_add(
+            OutgoingMessage(
+                random_id=pending.random_id, chat_id=chat_id, created=0.0, text="survives a crash"
+            )
+        )
         alice.outbox._kick()  # noqa: SLF001 - the store changed behind the outbox's back
         assert await alice.wait_online(10) and await alice.wait_idle(10)
         await bob.sync.wait_synced(5)
@@ -122,8 +134,9 @@ async def test_offline_client_catches_up_to_the_same_state(
         await alice.chats.send_text(direct, "while you were out")
         await alice.wait_idle(10)
         await carol.wait_idle(10)
-        hist = [m for m in await alice.chats.history(group, limit=1000)
-                if m.sender_id == alice.me.id]  # type: ignore[union-attr]
+        hist = [
+            m for m in await alice.chats.history(group, limit=1000) if m.sender_id == alice.me.id
+        ]  # type: ignore[union-attr]
         await alice.chats.edit(group, hist[0].id, "edited")
         await alice.chats.delete(group, hist[1].id)
         await alice.chats.rename_group(group, "trip 2026")
@@ -176,11 +189,20 @@ async def test_revoked_session_fails_auth_without_retrying(
         signed_out = await events.wait_for(SignedOut, within=10)
         assert signed_out.reason.startswith("token_")  # type: ignore[attr-defined]
         assert alice.connection.state is ConnectionState.AUTH_FAILED
-        connects = len([e for e in events.events if getattr(e, "state", None)
-                        is ConnectionState.CONNECTING])
+        connects = len(
+            [e for e in events.events if getattr(e, "state", None) is ConnectionState.CONNECTING]
+        )
         await asyncio.sleep(0.5)
-        assert len([e for e in events.events if getattr(e, "state", None)
-                    is ConnectionState.CONNECTING]) == connects
+        assert (
+            len(
+                [
+                    e
+                    for e in events.events
+                    if getattr(e, "state", None) is ConnectionState.CONNECTING
+                ]
+            )
+            == connects
+        )
         assert not alice.connection.online
     finally:
         await alice.close()

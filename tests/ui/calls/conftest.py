@@ -38,6 +38,29 @@ _PLATFORM_NOISE = (
 )
 
 
+@pytest.fixture
+def calls_loop(request: pytest.FixtureRequest, qapp):  # noqa: ANN001, ANN201
+    """The qasync loop (asyncio inside Qt's loop, as in the app): the GUI tests' shared one
+    when tests/ui/conftest.py provides it, else one for this test. Closing the last call
+    window must not quit the application (and stop the loop) in a test."""
+    import asyncio
+
+    qapp.setQuitOnLastWindowClosed(False)
+    try:
+        yield request.getfixturevalue("qloop")
+        return
+    except pytest.FixtureLookupError:
+        pass
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.run_until_complete(asyncio.sleep(0.05))
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Device choices go to a throw-away QSettings, never the developer's own."""

@@ -16,20 +16,8 @@ from tests.ui.calls.two_clients import close_side, introduce, open_side, until
 from ui.calls.state import CallPhase
 
 
-@pytest.fixture
-def qloop(qapp):  # noqa: ANN001, ANN201
-    import qasync
-
-    qapp.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
 @pytest.mark.slow
-def test_two_clients_call_through_relay(qtbot, qloop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_two_clients_call_through_relay(qtbot, calls_loop, tmp_path: Path) -> None:  # noqa: ANN001
     relay = start_relay(tmp_path, fast_password_hashing=True, call_grace=0.5)
 
     async def scenario() -> None:
@@ -61,19 +49,21 @@ def test_two_clients_call_through_relay(qtbot, qloop, tmp_path: Path) -> None:  
             # Hang up on Alice's side: both windows end and close.
             for view in (a_view, b_view):
                 view.window.close_delay_ms = 100
+            closed: list[str] = []
+            a_view.closed.connect(lambda: closed.append("alice"))
+            b_view.closed.connect(lambda: closed.append("bob"))
             qtbot.mouseClick(a_view.window.hangup_button, Qt.MouseButton.LeftButton)
             for view, who in ((a_view, "alice"), (b_view, "bob")):
                 await until(lambda v=view: v.window.phase is CallPhase.ENDED, 10,
                             f"{who} ended")
             assert a_view.window.status_text().startswith("Call ended")
             assert b_view.window.status_text().startswith("Call ended")
-            for view, who in ((a_view, "alice"), (b_view, "bob")):
-                await until(lambda v=view: not v.window.isVisible(), 5, f"{who} closed")
+            await until(lambda: sorted(closed) == ["alice", "bob"], 5, "both windows closed")
         finally:
             await close_side(alice)
             await close_side(bob)
 
     try:
-        qloop.run_until_complete(asyncio.wait_for(scenario(), 60))
+        calls_loop.run_until_complete(asyncio.wait_for(scenario(), 60))
     finally:
         relay.stop()

@@ -169,25 +169,11 @@ def phase(view: Any) -> CallPhase:
     return view.window.phase
 
 
-@pytest.fixture
-def qloop(qapp):  # noqa: ANN001, ANN201
-    """An asyncio loop running inside Qt's, as in the app (qasync)."""
-    import qasync
-
-    qapp.setQuitOnLastWindowClosed(False)  # closing a call window must not stop the loop
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.run_until_complete(asyncio.sleep(0.05))  # let closing engines finish
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
 def run(loop: Any, coro: Any) -> Any:
     return loop.run_until_complete(coro)
 
 
-def test_outgoing_call_flow_and_pip(qtbot, qloop, setup) -> None:  # noqa: ANN001
+def test_outgoing_call_flow_and_pip(qtbot, calls_loop, setup) -> None:  # noqa: ANN001
     controller, manager, relay, engines, main = setup
 
     async def scenario() -> None:
@@ -250,10 +236,10 @@ def test_outgoing_call_flow_and_pip(qtbot, qloop, setup) -> None:  # noqa: ANN00
         await until(lambda: closed, within=5.0)
         assert engine.closed
 
-    run(qloop, scenario())
+    run(calls_loop, scenario())
 
 
-def test_busy_callee(qtbot, qloop, setup) -> None:  # noqa: ANN001
+def test_busy_callee(qtbot, calls_loop, setup) -> None:  # noqa: ANN001
     controller, manager, relay, engines, main = setup
 
     async def scenario() -> None:
@@ -266,10 +252,10 @@ def test_busy_callee(qtbot, qloop, setup) -> None:  # noqa: ANN001
         await until(lambda: phase(view) is CallPhase.ENDED)
         assert view.window.status_text() == "Layla Haddad is on another call"
 
-    run(qloop, scenario())
+    run(calls_loop, scenario())
 
 
-def test_incoming_accept_and_decline(qtbot, qloop, setup) -> None:  # noqa: ANN001
+def test_incoming_accept_and_decline(qtbot, calls_loop, setup) -> None:  # noqa: ANN001
     controller, manager, relay, engines, main = setup
 
     def ring(call_id: str, video: bool = True) -> None:
@@ -312,5 +298,5 @@ def test_incoming_accept_and_decline(qtbot, qloop, setup) -> None:  # noqa: ANN0
         engines[-1].delegate.engine_link_changed("connected")
         await until(lambda: phase(view) is CallPhase.CONNECTED)
 
-    run(qloop, scenario())
+    run(calls_loop, scenario())
 

@@ -61,13 +61,21 @@ class FakeRelay:
             if frame["type"] == "hello":
                 self.hellos += 1
                 if self.hello_error is not None:
-                    await ws.send_str(json.dumps(
-                        {"type": "error", "code": self.hello_error, "message": "no"}))
+                    await ws.send_str(
+                        json.dumps({"type": "error", "code": self.hello_error, "message": "no"})
+                    )
                     continue
-                await ws.send_str(json.dumps({
-                    "type": "welcome", "protocol": 1, "server_time": 0.0,
-                    "user": self.welcome_user, "seq": self.welcome_seq,
-                }))
+                await ws.send_str(
+                    json.dumps(
+                        {
+                            "type": "welcome",
+                            "protocol": 1,
+                            "server_time": 0.0,
+                            "user": self.welcome_user,
+                            "seq": self.welcome_seq,
+                        }
+                    )
+                )
                 for raw in self.after_welcome:
                     await ws.send_str(raw)
             elif self.on_request is not None:

@@ -39,8 +39,13 @@ async def fake() -> AsyncIterator[FakeRelay]:
 
 def make_conn(url: str, bus: EventBus | None = None, **kw: Any) -> Connection:
     return Connection(
-        url, bus or EventBus(), token="t", heartbeat=None, request_timeout=1.0,
-        backoff=Backoff(base=0.02, cap=0.1), **kw,
+        url,
+        bus or EventBus(),
+        token="t",
+        heartbeat=None,
+        request_timeout=1.0,
+        backoff=Backoff(base=0.02, cap=0.1),
+        **kw,
     )
 
 
@@ -88,12 +93,23 @@ async def test_error_timeout_and_rate_limit(fake: FakeRelay) -> None:
     async def on_request(frame: dict[str, Any], ws: web.WebSocketResponse) -> None:
         calls.append(frame["type"])
         if frame["type"] == "lookup_user":
-            await ws.send_str(json.dumps({"type": "error", "id": frame["id"],
-                                          "code": "unknown_user", "message": "nope"}))
+            await ws.send_str(
+                json.dumps(
+                    {"type": "error", "id": frame["id"], "code": "unknown_user", "message": "nope"}
+                )
+            )
         elif frame["type"] == "get_me" and calls.count("get_me") == 1:
-            await ws.send_str(json.dumps({"type": "error", "id": frame["id"],
-                                          "code": "rate_limited", "message": "slow",
-                                          "retry_after": 0.05}))
+            await ws.send_str(
+                json.dumps(
+                    {
+                        "type": "error",
+                        "id": frame["id"],
+                        "code": "rate_limited",
+                        "message": "slow",
+                        "retry_after": 0.05,
+                    }
+                )
+            )
         elif frame["type"] == "get_me":
             await reply_ok(frame, ws, {"id": 7, "username": "x", "display_name": "X"})
         # ping: never answered
@@ -126,7 +142,9 @@ async def test_reconnects_after_drop_and_fails_pending(fake: FakeRelay) -> None:
     fake.on_request = on_request
     bus = EventBus()
     states: list[ConnectionState] = []
-    bus.subscribe(lambda e: states.append(e.state) if isinstance(e, ConnectionStateChanged) else None)
+    bus.subscribe(
+        lambda e: states.append(e.state) if isinstance(e, ConnectionStateChanged) else None
+    )
     conn = make_conn(fake.url, bus)
     conn.start()
     try:
@@ -150,8 +168,11 @@ async def test_unreachable_relay_is_offline_with_retry(fake: FakeRelay) -> None:
     conn.start()
     await asyncio.sleep(0.3)
     await conn.close()
-    offline = [e for e in events if isinstance(e, ConnectionStateChanged)
-               and e.state is ConnectionState.OFFLINE]
+    offline = [
+        e
+        for e in events
+        if isinstance(e, ConnectionStateChanged) and e.state is ConnectionState.OFFLINE
+    ]
     assert len(offline) >= 2
     assert all(e.retry_in is not None and e.retry_in <= 0.1 for e in offline)
 
@@ -175,8 +196,12 @@ async def test_revoked_token_stops_retrying(fake: FakeRelay) -> None:
 
 async def test_malformed_and_unknown_frames_are_ignored(fake: FakeRelay) -> None:
     fake.after_welcome = [
-        "not json", "[1,2]", '{"no": "type"}', '{"type": "surprise", "id": 3}',
-        '{"type": "update", "seq": "x"}', '{"type": "result", "id": 999, "data": 1}',
+        "not json",
+        "[1,2]",
+        '{"no": "type"}',
+        '{"type": "surprise", "id": 3}',
+        '{"type": "update", "seq": "x"}',
+        '{"type": "result", "id": 999, "data": 1}',
         '{"type": "error", "code": "internal", "message": "spurious"}',
         '{"type": "typing", "chat_id": 5, "user_id": 2}',
         '{"type": "update", "seq": 1, "update": {"kind": "chat_removed", "chat_id": 5}}',

@@ -38,7 +38,10 @@ async def test_typing_expires_and_stops() -> None:
     await asyncio.sleep(0.1)
     assert typing.typing(1) == ()
     assert seen == [
-        TypingChanged(1, (7,)), TypingChanged(1, (7, 8)), TypingChanged(1, (7,)), TypingChanged(1, ()),
+        TypingChanged(1, (7,)),
+        TypingChanged(1, (7, 8)),
+        TypingChanged(1, (7,)),
+        TypingChanged(1, ()),
     ]
     typing.started(2, 1)
     typing.close()

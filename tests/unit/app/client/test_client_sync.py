@@ -35,7 +35,9 @@ class RecordingStore:
     async def get_seq(self) -> int:
         return self.seq
 
-    async def apply_updates(self, me: int, updates: Sequence[SeqUpdate], new_seq: int) -> AppliedChanges:
+    async def apply_updates(
+        self, me: int, updates: Sequence[SeqUpdate], new_seq: int
+    ) -> AppliedChanges:
         assert [u.seq for u in updates] == list(range(self.seq + 1, new_seq + 1)), "not contiguous"
         self.batches.append(([u.seq for u in updates], new_seq))
         self.seq = new_seq
@@ -69,7 +71,7 @@ async def run_sync(fake: FakeRelay, store: RecordingStore, log: list[int], page:
         assert frame["type"] == "get_updates"
         after = frame["after_seq"]
         fetches.append(after)
-        items = [update(s) for s in log if s > after][: frame["limit"]]
+        items = [update(s) for s in log if s > after][: frame.get("limit", 100)]
         more = bool(items) and items[-1]["seq"] < log[-1]
         await reply_ok(frame, ws, {"updates": items, "head": log[-1] if log else 0, "more": more})
 

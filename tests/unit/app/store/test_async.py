@@ -61,7 +61,7 @@ async def test_calls_run_on_one_dedicated_thread(db_path: Path) -> None:
 
 async def test_key_derivation_does_not_block_the_loop(db_path: Path) -> None:
     slow = KdfParams(time_cost=2, memory_cost=65536, parallelism=2)
-    (await AsyncStore.create(db_path, PASSCODE, kdf=slow)).close  # noqa: B018
+    await (await AsyncStore.create(db_path, PASSCODE, kdf=slow)).close()
     ticks = 0
 
     async def ticker() -> None:

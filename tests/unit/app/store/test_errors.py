@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.store import (
+    Store,
     StoreBug,
     StoreClosed,
     StoreError,
@@ -14,7 +15,6 @@ from app.store import (
     StoreLocked,
     open_store_with_key,
 )
-from app.store import Store
 
 from .conftest import group, msg
 
