@@ -20,7 +20,7 @@ apt_packages=(
     python3 python3-venv python3-dev gcc
     libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0
     libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-image0
-    libxcb-render-util0 fonts-noto-core fonts-dejavu-core
+    libxcb-render-util0 fonts-noto-core fonts-dejavu-core fonts-noto-color-emoji
 )
 if [ "$with_test" = 1 ]; then
     apt_packages+=(xvfb xauth x11-utils xdotool postgresql coturn dpkg-dev binutils)

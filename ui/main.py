@@ -77,13 +77,59 @@ async def _run(args: argparse.Namespace, app) -> int:
         quit_event = asyncio.Event()
         app.lastWindowClosed.connect(quit_event.set)
         app.aboutToQuit.connect(quit_event.set)
-        controller.start()
+        bench = _bench_hooks(controller, app)
+        if bench is not None and os.environ.get("RISALA_BENCH_PASSCODE"):
+            controller.unlock(os.environ["RISALA_BENCH_PASSCODE"])
+        else:
+            controller.start()
         mark("started")
         try:
             await quit_event.wait()
         finally:
             await controller.aclose()
     return 0
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _bench_hooks(controller, app):
+    """``RISALA_BENCH=1`` (tests/bench/startup.py): open the chat named by
+    ``RISALA_BENCH_CHAT`` once the list shows, print timing marks and the idle RSS, quit."""
+    if not os.environ.get("RISALA_BENCH"):
+        return None
+    from PySide6.QtCore import QTimer
+
+    from ui.windows.main_window import mark
+
+    chat_id = int(os.environ.get("RISALA_BENCH_CHAT", "0"))
+
+    def on_main(w) -> None:
+        def listed() -> None:
+            if chat_id:
+                w.select_chat(chat_id)
+
+        def opened(_cid: int) -> None:
+            def idle() -> None:
+                print(f"RISALA_RSS_MB {_rss_mb():.1f}", flush=True)
+                app.quit()
+
+            QTimer.singleShot(1500, idle)
+
+        w.chat_list_shown.connect(listed)
+        w.chat_opened.connect(opened)
+
+    controller.main_window_shown.connect(on_main)
+    _ = mark
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

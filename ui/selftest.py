@@ -36,6 +36,12 @@ QT_MODULES: tuple[str, ...] = (
 )
 """Every PySide6 module the app imports (packaging/build.py checks the sources against it)."""
 
+STEPS: tuple[str, ...] = (
+    "qt", "resources", "multimedia", "event_loop", "store", "relay", "accounts", "message",
+    "call", "shutdown",
+)
+"""The steps in the order they run; each prints ``self-test: <step> ok (<ms> ms)``."""
+
 STEP_TIMEOUT = 30.0
 CALL_TIMEOUT = 60.0
 MIN_VIDEO_FRAMES = 10
@@ -84,6 +90,7 @@ class SelfTest:
         self.usernames: list[str] = []
         self.chat_id: int | None = None
         self.details: dict[str, str] = {}
+        self.steps_run: list[str] = []
         self.runner: Any = None
         """The task running the steps (it is still running during ``step_shutdown``)."""
 
@@ -388,8 +395,10 @@ def run_self_test() -> int:
                          ("multimedia", test.step_multimedia)):
             if not _run_step(name, fn):
                 return 1
+            test.steps_run.append(name)
         code = _run_async(test)
     if code == 0:
+        assert test.steps_run == list(STEPS), test.steps_run
         total = (time.perf_counter() - started) * 1000
         _emit(f"self-test: passed ({total:.0f} ms)")
     return code
@@ -421,6 +430,7 @@ def _run_async(test: SelfTest) -> int:
                     _fail(name, exc)
                     return 1
                 _ok(name, started)
+                test.steps_run.append(name)
             return 0
         finally:
             try:

@@ -112,5 +112,9 @@ class Notifier(QObject):
         self.notified.emit(chat_id, title, text)
 
     def close(self) -> None:
+        try:
+            self.window.bridge.messages_changed.disconnect(self._on_messages)
+        except (RuntimeError, TypeError):
+            pass
         if self.tray is not None:
             self.tray.hide()

@@ -23,7 +23,7 @@ import aiohttp
 
 async def _worker(ws_url: str, first: int, count: int, rate_per_pair: float, duration: float,
                   ready: Any, starts: Any, results: Any, tag: str) -> None:
-    async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         pairs = []
         for i in range(first, first + count):
             a, _ = await rb.connect(http, ws_url, f"s_{tag}_{i}")
@@ -119,7 +119,7 @@ def main() -> None:
                 proc.start()
                 procs.append(proc)
             for _ in procs:
-                ready.get(timeout=120)
+                ready.get(timeout=600)
             start_at = time.time() + 1.0
             for q in starts:
                 q.put(start_at)

@@ -1,16 +1,18 @@
 """A stopgap for a PySide6 defect that crashes calls on CPython 3.11.
 
 PySide6 6.12.0 (as installed here) drops one reference to ``None`` on every call of a
-void-returning Qt method (``QWidget.update()``, ``QPainter.setRenderHint()``, ...). From
-CPython 3.12 on ``None`` is immortal and nothing happens; on 3.11 its reference count runs
-down and the process aborts with "Fatal Python error: none_dealloc" — with video at 30 fps
+void-returning Qt method (``QWidget.update()``, ``QPainter.setRenderHint()``, ...), and one
+to ``True``/``False`` on every ``Signal(bool).emit``. From CPython 3.12 on these singletons
+are immortal and nothing happens; on 3.11 their reference counts run down and the process
+aborts with "Fatal Python error: none_dealloc" (or ``bool_dealloc``) — with video at 30 fps
 that is seconds into a call. Reproduce::
 
     w = QWidget(); n = sys.getrefcount(None); w.update(); sys.getrefcount(None) - n  # -1
 
-``protect_none()`` detects the defect with such a probe and, only then, raises ``None``'s
-reference count far out of reach (what 3.12 does by design). The real fix is the
-environment (CPython >= 3.12 or a PySide6 without the bug); this only keeps the app alive.
+``protect_none()`` detects the defect with such probes and, only then, raises the reference
+counts of ``None``, ``True`` and ``False`` far out of reach (what 3.12 does by design). The
+real fix is the environment (CPython >= 3.12 or a PySide6 without the bug); this only keeps
+the app alive.
 """
 
 from __future__ import annotations
@@ -37,6 +39,20 @@ def none_refcount_leak_per_call() -> int:
     return max(0, (before - sys.getrefcount(None)) // 32)
 
 
+def bool_refcount_leak_per_emit() -> int:
+    """How many references to ``True`` one ``Signal(bool).emit(True)`` loses."""
+    from PySide6.QtCore import QObject, Signal
+
+    class _Probe(QObject):
+        flag = Signal(bool)
+
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(32):
+        probe.flag.emit(True)
+    return max(0, (before - sys.getrefcount(True)) // 32)
+
+
 def protect_none() -> bool:
     """Apply the stopgap when needed (once); returns whether it is in effect."""
     global _protected
@@ -44,11 +60,12 @@ def protect_none() -> bool:
         return True
     if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return False
-    if none_refcount_leak_per_call() == 0:
+    if none_refcount_leak_per_call() == 0 and bool_refcount_leak_per_emit() == 0:
         return False
-    ctypes.c_ssize_t.from_address(id(None)).value += _HEADROOM
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += _HEADROOM
     _protected = True
-    log.warning("PySide6 %s loses a reference to None per void call on Python %s; "
+    log.warning("PySide6 %s loses references to None/True/False on Python %s; "
                 "applied a stopgap (use Python >= 3.12 or another PySide6)",
                 _pyside_version(), sys.version.split()[0])
     return True

@@ -146,6 +146,13 @@ class VideoWidget(QWidget):
                 painter.drawImage(target, self._image)
         else:
             self._paint_placeholder(painter)
+        if self._rounded:
+            # An inset over video of the same kind needs an edge to read as separate.
+            painter.setClipping(False)
+            painter.setPen(QColor(255, 255, 255, 110))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5),
+                                    self._rounded, self._rounded)
         painter.end()
 
     def _paint_placeholder(self, painter: QPainter) -> None:

@@ -18,7 +18,7 @@ def color_for(key: int) -> QColor:
 
 def initials(name: str) -> str:
     """Up to two initials: "Amira Haddad" → "AH", "سارة" → "س"."""
-    parts = [p for p in name.replace("_", " ").split() if p]
+    parts = [p for p in name.replace("_", " ").split() if p and p[0].isalnum()]
     if not parts:
         return "?"
     if len(parts) == 1:

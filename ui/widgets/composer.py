@@ -33,7 +33,7 @@ class ComposerInput(QPlainTextEdit):
         self.setObjectName("ComposerInput")
         self.setTabChangesFocus(True)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         opt = self.document().defaultTextOption()
@@ -42,10 +42,13 @@ class ComposerInput(QPlainTextEdit):
         self._fit()
 
     def _fit(self, *_args) -> None:
-        lines = max(1, min(8, int(self.document().size().height())))
+        total = max(1, int(self.document().size().height()))
+        lines = min(8, total)
         fm = self.fontMetrics()
-        h = lines * fm.lineSpacing() + 18
-        self.setFixedHeight(h)
+        margins = int(self.document().documentMargin() * 2) + self.contentsMargins().top() + self.contentsMargins().bottom()
+        self.setFixedHeight(lines * fm.lineSpacing() + margins + 4)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if total > 8
+                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -189,8 +189,8 @@ class MainWindow(QMainWindow):
         bridge.typing_changed.connect(self._on_typing)
         bridge.users_changed.connect(self._on_users_changed)
         bridge.outbox_changed.connect(self._on_outbox_changed)
-        bridge.connection_state_changed.connect(lambda s, d, _r: self.banner.set_state(s, d))
-        bridge.sync_state_changed.connect(lambda syncing, _seq: self.banner.set_syncing(syncing))
+        bridge.connection_state_changed.connect(self._on_connection_state)
+        bridge.sync_state_changed.connect(self._on_sync_state)
         if bridge.last_connection_state:
             self.banner.set_state(bridge.last_connection_state)
 
@@ -241,6 +241,18 @@ class MainWindow(QMainWindow):
 
     async def aclose(self) -> None:
         self._draft_timer.stop()
+        b = self.bridge
+        for sig, slot in ((b.chats_changed, self._on_chats_changed), (b.chat_removed, self._on_chat_removed),
+                          (b.messages_changed, self._on_messages_changed),
+                          (b.message_deleted, self._on_message_deleted), (b.read_state_changed, self._on_read_state),
+                          (b.typing_changed, self._on_typing), (b.users_changed, self._on_users_changed),
+                          (b.outbox_changed, self._on_outbox_changed),
+                          (b.connection_state_changed, self._on_connection_state),
+                          (b.sync_state_changed, self._on_sync_state)):
+            try:
+                sig.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
         await self.tasks.aclose()
         await self.message_model.aclose()
         await self.thumbnails.aclose()
@@ -366,6 +378,12 @@ class MainWindow(QMainWindow):
             self.chat_model.upsert(row)
         for cid in missing:
             self.chat_model.remove(cid)
+
+    def _on_connection_state(self, state: str, detail: str, _retry_in: object) -> None:
+        self.banner.set_state(state, detail)
+
+    def _on_sync_state(self, syncing: bool, _seq: int) -> None:
+        self.banner.set_syncing(syncing)
 
     def _on_chats_changed(self, chat_ids: list[int]) -> None:
         self._refresh_chats(chat_ids)

@@ -93,8 +93,16 @@ async def test_peer_disconnects_mid_call(relay: RunningRelay, tmp_path: Path) ->
         ended = await alice.wait_state(CallState.ENDED, within=8)
         print("alice ended", ended, flush=True)
         assert ended.reason is EndReason.PEER_OFFLINE
+        print("wait closed", flush=True)
+        async def dump():
+            await asyncio.sleep(10)
+            for t in asyncio.all_tasks():
+                t.print_stack(limit=3)
+        d = asyncio.create_task(dump())
         await asyncio.wait_for(outgoing.wait_closed(), 5)
+        print("closed", flush=True)
         assert engine(outgoing).link == "closed" or engine(outgoing)._pc is None
     finally:
+        print("finally", flush=True)
         await close_party(alice)
         await close_party(bob)

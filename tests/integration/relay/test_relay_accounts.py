@@ -7,7 +7,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from conftest import FAST, Clients, ServerError, username
+from relay_testkit import FAST, Clients, ServerError, username
 
 from tests.helpers.relay import start_relay
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from conftest import FAST, Clients, ServerError
+from relay_testkit import FAST, Clients, ServerError
 
 from app.protocol.limits import MAX_FRAME_BYTES
 from tests.helpers.relay import start_relay

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from conftest import Clients
+from relay_testkit import Clients
 
 from app.protocol.limits import MAX_BLOB_BYTES
 

@@ -9,7 +9,7 @@ import hmac
 import time
 
 import pytest
-from conftest import Client, Clients, ServerError
+from relay_testkit import Client, Clients, ServerError
 
 
 def uid(client: Client) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Client, Clients, ServerError
+from relay_testkit import Client, Clients, ServerError
 
 
 def uid(client: Client) -> int:

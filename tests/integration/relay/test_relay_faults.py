@@ -8,7 +8,7 @@ from pathlib import Path
 
 import aiohttp
 import msgspec
-from conftest import FAST, Client, Clients
+from relay_testkit import FAST, Client, Clients
 
 from tests.helpers.relay import RunningRelay, start_relay
 

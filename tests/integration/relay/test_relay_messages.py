@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 import pytest
-from conftest import Client, Clients, ServerError
+from relay_testkit import Client, Clients, ServerError
 
 
 def uid(client: Client) -> int:

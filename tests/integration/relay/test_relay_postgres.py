@@ -10,7 +10,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from conftest import FAST, Client, Clients
+from relay_testkit import FAST, Client, Clients
 
 from tests.helpers.relay import start_relay
 

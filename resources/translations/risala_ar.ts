@@ -1,0 +1,787 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="ar">
+<context>
+    <name>AccountPage</name>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="122" />
+        <source>Welcome to Risala</source>
+        <translation>مرحبًا بك في رسالة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="125" />
+        <source>Private messaging and calls. Create an account or sign in.</source>
+        <translation>مراسلة ومكالمات خاصة. أنشئ حسابًا أو سجّل الدخول.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="130" />
+        <source>Sign up</source>
+        <translation>إنشاء حساب</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="131" />
+        <location filename="../../ui/windows/auth.py" line="199" />
+        <source>Sign in</source>
+        <translation>تسجيل الدخول</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="140" />
+        <source>e.g. amira_h</source>
+        <translation>مثال: amira_h</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="142" />
+        <source>Your name</source>
+        <translation>اسمك</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="149" />
+        <source>Relay:</source>
+        <translation>الخادم:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="150" />
+        <source>Display name:</source>
+        <translation>الاسم المعروض:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="151" />
+        <source>Local passcode:</source>
+        <translation>رمز المرور المحلي:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="152" />
+        <source>Repeat passcode:</source>
+        <translation>أعد رمز المرور:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="154" />
+        <source>Username:</source>
+        <translation>اسم المستخدم:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="156" />
+        <source>Password:</source>
+        <translation>كلمة السر:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="159" />
+        <source>The passcode encrypts your messages on this computer.</source>
+        <translation>يشفّر رمز المرور رسائلك على هذا الحاسوب.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="199" />
+        <source>Create account</source>
+        <translation>إنشاء الحساب</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="220" />
+        <source>Enter the relay address.</source>
+        <translation>أدخل عنوان الخادم.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="222" />
+        <source>Enter a username.</source>
+        <translation>أدخل اسم مستخدم.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="224" />
+        <source>The password needs at least %1 characters.</source>
+        <translation>يجب أن تتكون كلمة السر من %1 أحرف على الأقل.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="227" />
+        <source>The passcode needs at least %1 characters.</source>
+        <translation>يجب أن يتكون رمز المرور من %1 أحرف على الأقل.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="229" />
+        <source>The passcodes don't match.</source>
+        <translation>رمزا المرور غير متطابقين.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="235" />
+        <source>Please wait…</source>
+        <translation>يرجى الانتظار…</translation>
+    </message>
+</context>
+<context>
+    <name>AuthWindow</name>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="251" />
+        <source>Risala</source>
+        <translation>رسالة</translation>
+    </message>
+</context>
+<context>
+    <name>ChatHeader</name>
+    <message>
+        <location filename="../../ui/widgets/chat_header.py" line="38" />
+        <source>Search in chat</source>
+        <translation>البحث في المحادثة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/chat_header.py" line="39" />
+        <source>Audio call</source>
+        <translation>مكالمة صوتية</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/chat_header.py" line="41" />
+        <source>Video call</source>
+        <translation>مكالمة فيديو</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/chat_header.py" line="43" />
+        <source>Chat info</source>
+        <translation>معلومات المحادثة</translation>
+    </message>
+</context>
+<context>
+    <name>ChatInfoDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="38" />
+        <source>Group info</source>
+        <translation>معلومات المجموعة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="38" />
+        <source>Contact info</source>
+        <translation>معلومات جهة الاتصال</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="62" />
+        <source>Add member…</source>
+        <translation>إضافة عضو…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="63" />
+        <source>Remove</source>
+        <translation>إزالة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="64" />
+        <location filename="../../ui/dialogs/group_info.py" line="133" />
+        <source>Make admin</source>
+        <translation>تعيين مشرفًا</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="65" />
+        <source>Rename…</source>
+        <translation>إعادة التسمية…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="66" />
+        <location filename="../../ui/dialogs/group_info.py" line="166" />
+        <source>Leave group</source>
+        <translation>مغادرة المجموعة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="71" />
+        <source>Members</source>
+        <translation>الأعضاء</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="81" />
+        <source>Close</source>
+        <translation>إغلاق</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="104" />
+        <source>owner</source>
+        <translation>المالك</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="104" />
+        <source>admin</source>
+        <translation>مشرف</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="110" />
+        <source>(you)</source>
+        <translation>(أنت)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dialogs/group_info.py" line="115" />
+        <source>%n member(s)</source>
+        <translation><numerusform>لا أعضاء</numerusform><numerusform>عضو واحد</numerusform><numerusform>عضوان</numerusform><numerusform>%n أعضاء</numerusform><numerusform>%n عضوًا</numerusform><numerusform>%n عضو</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="131" />
+        <source>Remove admin</source>
+        <translation>إلغاء الإشراف</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="144" />
+        <source>Add member</source>
+        <translation>إضافة عضو</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="144" />
+        <source>Username:</source>
+        <translation>اسم المستخدم:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="160" />
+        <source>Rename group</source>
+        <translation>إعادة تسمية المجموعة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="160" />
+        <source>Name:</source>
+        <translation>الاسم:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/group_info.py" line="166" />
+        <source>Leave this group?</source>
+        <translation>هل تريد مغادرة هذه المجموعة؟</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <location filename="../../ui/widgets/chat_view.py" line="61" />
+        <source>Jump to the newest message</source>
+        <translation>الانتقال إلى أحدث رسالة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/chat_view.py" line="181" />
+        <source>Reply</source>
+        <translation>رد</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/chat_view.py" line="183" />
+        <source>Copy text</source>
+        <translation>نسخ النص</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/chat_view.py" line="185" />
+        <source>Edit</source>
+        <translation>تعديل</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/chat_view.py" line="187" />
+        <source>Retry sending</source>
+        <translation>إعادة محاولة الإرسال</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/chat_view.py" line="190" />
+        <source>Delete…</source>
+        <translation>حذف…</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <location filename="../../ui/widgets/composer.py" line="96" />
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/composer.py" line="106" />
+        <source>Attach a photo or file</source>
+        <translation>إرفاق صورة أو ملف</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/composer.py" line="109" />
+        <source>Photo…</source>
+        <translation>صورة…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/composer.py" line="110" />
+        <source>File…</source>
+        <translation>ملف…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/composer.py" line="114" />
+        <source>Write a message…</source>
+        <translation>اكتب رسالة…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/composer.py" line="120" />
+        <source>Send (Enter)</source>
+        <translation>إرسال (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/composer.py" line="163" />
+        <source>Message too long</source>
+        <translation>الرسالة طويلة جدًا</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/widgets/composer.py" line="164" />
+        <source>%n characters over the limit</source>
+        <translation><numerusform>لا أحرف زائدة</numerusform><numerusform>حرف واحد زائد</numerusform><numerusform>حرفان زائدان</numerusform><numerusform>%n أحرف زائدة</numerusform><numerusform>%n حرفًا زائدًا</numerusform><numerusform>%n حرف زائد</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/composer.py" line="182" />
+        <source>Reply to %1</source>
+        <translation>الرد على %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/composer.py" line="191" />
+        <source>Edit message</source>
+        <translation>تعديل الرسالة</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionBanner</name>
+    <message>
+        <location filename="../../ui/widgets/banner.py" line="32" />
+        <source>Waiting for network…</source>
+        <translation>في انتظار الشبكة…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/banner.py" line="34" />
+        <source>Connecting…</source>
+        <translation>جارٍ الاتصال…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/banner.py" line="36" />
+        <source>Signed out by the relay. Sign in again.</source>
+        <translation>سجّل الخادم خروجك. سجّل الدخول مجددًا.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/banner.py" line="38" />
+        <source>Updating…</source>
+        <translation>جارٍ التحديث…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="74" />
+        <location filename="../../ui/windows/main_window.py" line="250" />
+        <source>Risala</source>
+        <translation>رسالة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="88" />
+        <source>Menu</source>
+        <translation>القائمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="91" />
+        <source>New chat…</source>
+        <translation>محادثة جديدة…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="92" />
+        <source>New group…</source>
+        <translation>مجموعة جديدة…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="93" />
+        <source>Search messages…</source>
+        <translation>البحث في الرسائل…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="95" />
+        <source>Settings…</source>
+        <translation>الإعدادات…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="99" />
+        <source>Search chats</source>
+        <translation>البحث في المحادثات</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="127" />
+        <source>Select a chat to start messaging</source>
+        <translation>اختر محادثة لبدء المراسلة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="302" />
+        <source>Group</source>
+        <translation>مجموعة</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/windows/main_window.py" line="314" />
+        <source>%n member(s)</source>
+        <translation><numerusform>لا أعضاء</numerusform><numerusform>عضو واحد</numerusform><numerusform>عضوان</numerusform><numerusform>%n أعضاء</numerusform><numerusform>%n عضوًا</numerusform><numerusform>%n عضو</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="323" />
+        <source>Unpin</source>
+        <translation>إلغاء التثبيت</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="323" />
+        <source>Pin</source>
+        <translation>تثبيت</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="325" />
+        <source>Unmute</source>
+        <translation>إلغاء الكتم</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="325" />
+        <source>Mute</source>
+        <translation>كتم</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="433" />
+        <source>%1 is typing…</source>
+        <translation>%1 يكتب…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/windows/main_window.py" line="434" />
+        <source>%n people are typing…</source>
+        <translation><numerusform>لا أحد يكتب</numerusform><numerusform>شخص يكتب…</numerusform><numerusform>شخصان يكتبان…</numerusform><numerusform>%n أشخاص يكتبون…</numerusform><numerusform>%n شخصًا يكتبون…</numerusform><numerusform>%n شخص يكتبون…</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="467" />
+        <source>Send a photo</source>
+        <translation>إرسال صورة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="468" />
+        <source>Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</source>
+        <translation>الصور (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="470" />
+        <source>Send a file</source>
+        <translation>إرسال ملف</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="513" />
+        <source>Delete message</source>
+        <translation>حذف الرسالة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="514" />
+        <source>Delete this message for everyone?</source>
+        <translation>هل تريد حذف هذه الرسالة لدى الجميع؟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="515" />
+        <source>Delete</source>
+        <translation>حذف</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="516" />
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+</context>
+<context>
+    <name>NewChatDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="68" />
+        <source>New chat</source>
+        <translation>محادثة جديدة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="70" />
+        <source>username</source>
+        <translation>اسم المستخدم</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="71" />
+        <source>Username:</source>
+        <translation>اسم المستخدم:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="72" />
+        <source>Start chat</source>
+        <translation>بدء المحادثة</translation>
+    </message>
+</context>
+<context>
+    <name>NewGroupDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="85" />
+        <source>New group</source>
+        <translation>مجموعة جديدة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="87" />
+        <source>Group name</source>
+        <translation>اسم المجموعة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="89" />
+        <source>usernames, separated by commas</source>
+        <translation>أسماء المستخدمين مفصولة بفواصل</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="90" />
+        <source>Name:</source>
+        <translation>الاسم:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="91" />
+        <source>Members:</source>
+        <translation>الأعضاء:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="92" />
+        <source>Create group</source>
+        <translation>إنشاء المجموعة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="97" />
+        <source>Give the group a name.</source>
+        <translation>أعطِ المجموعة اسمًا.</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../../ui/tray.py" line="56" />
+        <source>Show Risala</source>
+        <translation>إظهار رسالة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tray.py" line="57" />
+        <source>Quit</source>
+        <translation>إنهاء</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tray.py" line="62" />
+        <location filename="../../ui/tray.py" line="70" />
+        <location filename="../../ui/tray.py" line="71" />
+        <source>Risala</source>
+        <translation>رسالة</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/tray.py" line="70" />
+        <source>Risala: %n unread</source>
+        <translation><numerusform>رسالة: لا رسائل غير مقروءة</numerusform><numerusform>رسالة: رسالة غير مقروءة</numerusform><numerusform>رسالة: رسالتان غير مقروءتين</numerusform><numerusform>رسالة: %n رسائل غير مقروءة</numerusform><numerusform>رسالة: %n رسالة غير مقروءة</numerusform><numerusform>رسالة: %n رسالة غير مقروءة</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/tray.py" line="102" />
+        <source>New message</source>
+        <translation>رسالة جديدة</translation>
+    </message>
+</context>
+<context>
+    <name>SearchDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/search.py" line="26" />
+        <source>Search in this chat</source>
+        <translation>البحث في هذه المحادثة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/search.py" line="26" />
+        <source>Search messages</source>
+        <translation>البحث في الرسائل</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/search.py" line="30" />
+        <source>Search</source>
+        <translation>بحث</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dialogs/search.py" line="64" />
+        <source>%n result(s)</source>
+        <translation><numerusform>لا نتائج</numerusform><numerusform>نتيجة واحدة</numerusform><numerusform>نتيجتان</numerusform><numerusform>%n نتائج</numerusform><numerusform>%n نتيجة</numerusform><numerusform>%n نتيجة</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/search.py" line="64" />
+        <source>No messages found</source>
+        <translation>لم يُعثر على رسائل</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="61" />
+        <source>Settings</source>
+        <translation>الإعدادات</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="70" />
+        <source>Close</source>
+        <translation>إغلاق</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="76" />
+        <source>Profile</source>
+        <translation>الملف الشخصي</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="77" />
+        <source>Privacy and security</source>
+        <translation>الخصوصية والأمان</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="78" />
+        <source>Appearance</source>
+        <translation>المظهر</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="79" />
+        <source>Notifications</source>
+        <translation>الإشعارات</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="81" />
+        <location filename="../../ui/dialogs/settings.py" line="86" />
+        <source>Calls</source>
+        <translation>المكالمات</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="82" />
+        <source>Camera and microphone settings will appear here.</source>
+        <translation>ستظهر إعدادات الكاميرا والميكروفون هنا.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="112" />
+        <source>Display name:</source>
+        <translation>الاسم المعروض:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="115" />
+        <source>Username:</source>
+        <translation>اسم المستخدم:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="116" />
+        <source>Save</source>
+        <translation>حفظ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="122" />
+        <location filename="../../ui/dialogs/settings.py" line="136" />
+        <source>Sign out</source>
+        <translation>تسجيل الخروج</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="132" />
+        <source>Saved.</source>
+        <translation>تم الحفظ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="136" />
+        <source>Sign out of this device?</source>
+        <translation>هل تريد تسجيل الخروج من هذا الجهاز؟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="148" />
+        <source>Change the local passcode that unlocks this profile.</source>
+        <translation>غيّر رمز المرور المحلي الذي يفتح هذا الملف.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="149" />
+        <source>Current passcode:</source>
+        <translation>رمز المرور الحالي:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="150" />
+        <source>New passcode:</source>
+        <translation>رمز المرور الجديد:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="151" />
+        <source>Repeat new passcode:</source>
+        <translation>أعد رمز المرور الجديد:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="152" />
+        <source>Change passcode</source>
+        <translation>تغيير رمز المرور</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="163" />
+        <source>The passcode needs at least 4 characters.</source>
+        <translation>يجب أن يتكون رمز المرور من 4 أحرف على الأقل.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="166" />
+        <source>The new passcodes don't match.</source>
+        <translation>رمزا المرور الجديدان غير متطابقين.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="168" />
+        <source>Changing…</source>
+        <translation>جارٍ التغيير…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="173" />
+        <source>Passcode changed.</source>
+        <translation>تم تغيير رمز المرور.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="181" />
+        <source>Follow the system</source>
+        <translation>اتباع النظام</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="181" />
+        <source>Light</source>
+        <translation>فاتح</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="182" />
+        <source>Dark</source>
+        <translation>داكن</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="185" />
+        <source>System language</source>
+        <translation>لغة النظام</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="193" />
+        <source>Theme:</source>
+        <translation>السمة:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="194" />
+        <source>Language:</source>
+        <translation>اللغة:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="200" />
+        <source>Show notifications for new messages</source>
+        <translation>إظهار إشعارات الرسائل الجديدة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="201" />
+        <source>Show message text in notifications</source>
+        <translation>إظهار نص الرسالة في الإشعارات</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings.py" line="210" />
+        <source>Muted chats never notify. Mute a chat from its menu in the chat list.</source>
+        <translation>المحادثات المكتومة لا تُرسل إشعارات. اكتم محادثة من قائمتها في قائمة المحادثات.</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockPage</name>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="68" />
+        <source>Unlock Risala</source>
+        <translation>فتح رسالة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="71" />
+        <source>Enter your local passcode to open your chats.</source>
+        <translation>أدخل رمز المرور المحلي لفتح محادثاتك.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="77" />
+        <source>Passcode</source>
+        <translation>رمز المرور</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="84" />
+        <location filename="../../ui/windows/auth.py" line="104" />
+        <source>Unlock</source>
+        <translation>فتح</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="104" />
+        <source>Unlocking…</source>
+        <translation>جارٍ الفتح…</translation>
+    </message>
+</context>
+<context>
+    <name>_AsyncDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/new_chat.py" line="44" />
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+</context>
+<context><name>Format</name><message><source>Today</source><translation>اليوم</translation></message><message><source>Yesterday</source><translation>أمس</translation></message><message><source>%1 B</source><translation>%1 بايت</translation></message><message><source>%1 KB</source><translation>%1 ك.ب</translation></message><message><source>%1 MB</source><translation>%1 م.ب</translation></message></context><context><name>ChatListDelegate</name><message><source>Draft:</source><translation>مسودة:</translation></message></context><context><name>MessageDelegate</name><message><source>Missed video call</source><translation>مكالمة فيديو فائتة</translation></message><message><source>Missed call</source><translation>مكالمة فائتة</translation></message><message><source>Declined call</source><translation>مكالمة مرفوضة</translation></message><message><source>Busy</source><translation>مشغول</translation></message><message><source>Outgoing video call</source><translation>مكالمة فيديو صادرة</translation></message><message><source>Outgoing call</source><translation>مكالمة صادرة</translation></message><message><source>Incoming video call</source><translation>مكالمة فيديو واردة</translation></message><message><source>Incoming call</source><translation>مكالمة واردة</translation></message><message><source>edited</source><translation>معدّلة</translation></message><message><source>Photo unavailable</source><translation>الصورة غير متاحة</translation></message><message><source>Loading photo…</source><translation>جارٍ تحميل الصورة…</translation></message><message><source>File</source><translation>ملف</translation></message><message><source>Downloading…</source><translation>جارٍ التنزيل…</translation></message><message><source>Open</source><translation>فتح</translation></message><message><source>Download</source><translation>تنزيل</translation></message></context><context><name>Session</name><message><source>📞 Call</source><translation>📞 مكالمة</translation></message><message><source>🖼 Photo</source><translation>🖼 صورة</translation></message><message><source>File</source><translation>ملف</translation></message><message><source>You</source><translation>أنت</translation></message><message><source>Unknown user</source><translation>مستخدم غير معروف</translation></message><message><source>Untitled group</source><translation>مجموعة بلا اسم</translation></message><message><source>Deleted message</source><translation>رسالة محذوفة</translation></message></context><context><name>Errors</name><message><source>Wrong username or password.</source><translation>اسم المستخدم أو كلمة السر غير صحيحة.</translation></message><message><source>This username is already taken.</source><translation>اسم المستخدم هذا مستخدم بالفعل.</translation></message><message><source>Usernames use 3–32 lower-case letters, digits and underscores.</source><translation>يتكون اسم المستخدم من 3 إلى 32 حرفًا لاتينيًا صغيرًا أو رقمًا أو شرطة سفلية.</translation></message><message><source>The password is too short (at least 8 characters).</source><translation>كلمة السر قصيرة جدًا (8 أحرف على الأقل).</translation></message><message><source>No user with this username.</source><translation>لا يوجد مستخدم بهذا الاسم.</translation></message><message><source>This chat no longer exists.</source><translation>لم تعد هذه المحادثة موجودة.</translation></message><message><source>This message no longer exists.</source><translation>لم تعد هذه الرسالة موجودة.</translation></message><message><source>You are not allowed to do this.</source><translation>غير مسموح لك بذلك.</translation></message><message><source>The message is too long.</source><translation>الرسالة طويلة جدًا.</translation></message><message><source>The message is empty.</source><translation>الرسالة فارغة.</translation></message><message><source>Too many requests. Please wait a moment and try again.</source><translation>طلبات كثيرة جدًا. انتظر قليلًا ثم حاول مجددًا.</translation></message><message><source>The file is too large (50 MB at most).</source><translation>الملف كبير جدًا (50 م.ب كحد أقصى).</translation></message><message><source>The group is full.</source><translation>المجموعة ممتلئة.</translation></message><message><source>This device was signed out.</source><translation>تم تسجيل خروج هذا الجهاز.</translation></message><message><source>The session expired. Sign in again.</source><translation>انتهت الجلسة. سجّل الدخول مجددًا.</translation></message><message><source>The relay had a problem. Try again.</source><translation>حدثت مشكلة في الخادم. حاول مجددًا.</translation></message><message><source>Wrong passcode. Try again.</source><translation>رمز المرور غير صحيح. حاول مجددًا.</translation></message><message><source>Cannot reach the relay. Check the address and your connection.</source><translation>تعذّر الوصول إلى الخادم. تحقق من العنوان ومن اتصالك.</translation></message><message><source>The disk is full.</source><translation>القرص ممتلئ.</translation></message><message><source>This profile is open in another Risala window.</source><translation>هذا الملف مفتوح في نافذة أخرى من رسالة.</translation></message><message><source>Something went wrong: %1</source><translation>حدث خطأ: %1</translation></message></context></TS>

@@ -1,0 +1,140 @@
+"""Benchmark: one group of 1,000 connected members, 200 messages sent to it.
+
+Each message becomes 1,000 stored updates and 1,000 pushes (the update JSON is encoded
+once per message and only the per-user ``seq`` prefix differs). Latency is send → each
+member's ``update``, measured inside one generator process. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import _relay_bench as rb
+import aiohttp
+
+
+async def _members(ws_url: str, first: int, count: int, tag: str, ids: Any, go: Any,
+                   results: Any, expected: int) -> None:
+    """A generator process holding ``count`` member connections."""
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        clients = []
+        for i in range(first, first + count):
+            client, user_id = await rb.connect(http, ws_url, f"m_{tag}_{i}")
+            clients.append(client)
+            ids.put(user_id)
+        got = [0]
+        stamps: list[float] = []
+
+        def on_push(frame: Any) -> None:
+            if frame.type == "update" and frame.update.get("kind") == "new_message":
+                got[0] += 1
+                stamps.append(time.time())
+
+        for c in clients:
+            c.on_push = on_push
+        await asyncio.to_thread(go.get)
+        deadline = time.time() + 120
+        while got[0] < expected * count and time.time() < deadline:
+            await asyncio.sleep(0.05)
+        results.put({"got": got[0], "stamps": stamps})
+        for c in clients:
+            await c.ws.close()
+
+
+def _run(*args: Any) -> None:
+    import uvloop
+
+    uvloop.run(_members(*args))
+
+
+async def _sender(ws_url: str, user_ids: list[int], messages: int, tag: str,
+                  go_queues: list[Any], results: Any, procs: int) -> dict[str, Any]:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        owner, _ = await rb.connect(http, ws_url, f"owner_{tag}")
+        group = await owner.request("create_group", title="fanout", member_ids=user_ids)
+        await asyncio.sleep(1.0)  # let chat_updated pushes settle
+        for q in go_queues:
+            q.put(True)
+        await asyncio.sleep(0.5)
+        sent_at: list[float] = []
+        start = time.time()
+        for i in range(messages):
+            sent_at.append(time.time())
+            await owner.request("send_message", chat_id=group["id"],
+                                random_id=secrets.randbits(62) + 1, text=f"fanout {i}")
+        outs = [await asyncio.to_thread(results.get, True, 180) for _ in range(procs)]
+        await owner.ws.close()
+    stamps = sorted(s for o in outs for s in o["stamps"])
+    got = sum(o["got"] for o in outs)
+    # latency: each delivery against the send time of the message it belongs to (in order)
+    per_msg = len(user_ids)
+    lat = []
+    for o in outs:
+        member_count = len(o["stamps"]) // messages if messages else 0
+        for idx, s in enumerate(o["stamps"]):
+            msg = idx // member_count if member_count else 0
+            lat.append((s - sent_at[min(msg, messages - 1)]) * 1000)
+    end = stamps[-1] if stamps else time.time()
+    return {"got": got, "expected": per_msg * messages, "elapsed": end - start, "lat": lat}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--database", default=None)
+    args = parser.parse_args()
+    from tests.helpers.relay import start_relay
+
+    with tempfile.TemporaryDirectory() as tmp:
+        relay = start_relay(Path(tmp), fast_password_hashing=True, auth_rate_per_minute=10**7,
+                            database=args.database, log_level="WARNING", send_queue=100_000)
+        try:
+            ctx = mp.get_context("spawn")
+            ids, results = ctx.Queue(), ctx.Queue()
+            gos = [ctx.Queue() for _ in range(args.procs)]
+            tag = secrets.token_hex(3)
+            others = args.members - 1  # the sender is a member too
+            per = others // args.procs
+            procs = []
+            for p in range(args.procs):
+                count = per if p < args.procs - 1 else others - per * (args.procs - 1)
+                proc = ctx.Process(target=_run, args=(relay.ws_url, p * per, count, tag, ids,
+                                                      gos[p], results, args.messages))
+                proc.start()
+                procs.append(proc)
+            user_ids = [ids.get(timeout=600) for _ in range(others)]
+            cpu0 = rb.cpu_seconds(relay.pid)
+            import uvloop
+
+            out = uvloop.run(_sender(relay.ws_url, user_ids, args.messages, tag, gos, results,
+                                     args.procs))
+            cpu1 = rb.cpu_seconds(relay.pid)
+            for proc in procs:
+                proc.join(10)
+        finally:
+            relay.stop()
+    print(json.dumps({
+        "members": args.members,
+        "messages": args.messages,
+        "deliveries": out["got"],
+        "expected_deliveries": out["expected"],
+        "deliveries_per_s": round(out["got"] / out["elapsed"], 1),
+        "p50_ms": round(rb.percentile(out["lat"], 0.50), 2),
+        "p99_ms": round(rb.percentile(out["lat"], 0.99), 2),
+        "relay_cpu_s": round(cpu1 - cpu0, 2),
+        "backend": "postgresql" if args.database else "sqlite",
+    }))
+
+
+if __name__ == "__main__":
+    main()
