@@ -129,6 +129,17 @@ def check_qt_modules() -> None:
     log(f"Qt modules kept: {', '.join(QT_MODULES)}")
 
 
+def check_version() -> None:
+    """The bundle reads its version from the installed metadata: make sure it is current."""
+    text = (ROOT / "pyproject.toml").read_text("utf-8")
+    declared = re.search(r'^version\s*=\s*"([^"]+)"', text, re.M)
+    if declared and declared.group(1) != about.version():
+        raise SystemExit(
+            f"build: pyproject.toml says {declared.group(1)} but the installed metadata says "
+            f"{about.version()}; reinstall: {sys.executable} -m pip install -e '.[package]'"
+        )
+
+
 def ensure_icons() -> None:
     icons = ROOT / "resources" / "icons"
     if not (icons / "risala.svg").exists() or not (icons / "risala.ico").exists():
@@ -146,6 +157,7 @@ def build_bundle(clean: bool) -> float:
             "build: PyInstaller is not installed in this Python; run "
             f"`{sys.executable} -m pip install -e '.[package]'`"
         ) from None
+    check_version()
     check_qt_modules()
     ensure_icons()
     started = time.monotonic()
@@ -190,9 +202,11 @@ def strip_bundle(bundle: Path) -> None:
         return
     before = dir_size(bundle)
     internal = bundle / "_internal"
-    files = [p for p in internal.rglob("*")
-             if p.is_file() and not p.is_symlink() and "PySide6" not in p.relative_to(internal).parts
-             and _is_elf(p)]
+    files = [
+        p for p in internal.rglob("*")
+        if p.is_file() and not p.is_symlink()
+        and "PySide6" not in p.relative_to(internal).parts and _is_elf(p)
+    ]
     for path in files:
         mode = path.stat().st_mode
         path.chmod(mode | 0o200)

@@ -67,7 +67,13 @@ def render_png(size: int) -> bytes:
     """The icon painted with QPainter at ``size`` x ``size`` pixels, as PNG bytes."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
     from PySide6.QtGui import (
-        QBrush, QColor, QImage, QLinearGradient, QPainter, QPainterPath, QPolygonF,
+        QBrush,
+        QColor,
+        QImage,
+        QLinearGradient,
+        QPainter,
+        QPainterPath,
+        QPolygonF,
     )
 
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)

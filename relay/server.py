@@ -84,7 +84,7 @@ async def run_relay(config: RelayConfig) -> AsyncIterator[RelayHandle]:
         server = site._server
         port = config.port
         if server is not None and getattr(server, "sockets", None):
-            port = server.sockets[0].getsockname()[1]
+            port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         log.info("relay listening on %s:%s", config.host, port)
         yield RelayHandle(app=app, host=config.host, port=port)
     finally:

@@ -23,10 +23,6 @@ T = TypeVar("T")
 Runner = Callable[[Callable[[Store], Any]], Awaitable[Any]]
 """Runs ``fn(store)`` on the store's own thread and returns its result."""
 
-FAILED_PREFIX = "failed:"
-"""``last_error`` of an outbox row that gave up for good (the store has no status column)."""
-
-
 # --- conversions wire → store ------------------------------------------------------------
 
 
@@ -51,6 +47,15 @@ def to_store_message(m: wire.Message) -> models.Message:
             width=a.width or None,
             height=a.height or None,
         )
+    call = None
+    if m.call is not None:
+        call = models.CallRecord(
+            call_id=m.call.call_id,
+            caller_id=m.call.caller_id,
+            video=m.call.video,
+            outcome=m.call.outcome,
+            duration=m.call.duration,
+        )
     return models.Message(
         id=m.id,
         chat_id=m.chat_id,
@@ -60,6 +65,7 @@ def to_store_message(m: wire.Message) -> models.Message:
         reply_to_id=m.reply_to,
         forward=forward,
         attachment=attachment,
+        call=call,
         edit_date=m.edit_date,
         deleted=m.deleted,
         random_id=m.random_id or None,
@@ -85,7 +91,7 @@ def to_store_chat(me: int, c: wire.Chat) -> models.Chat:
 
 def to_store_user(u: wire.User) -> models.User:
     return models.User(id=u.id, username=u.username, display_name=u.display_name,
-                       updated=time.time())  # fmt: skip
+                       bio=u.bio, updated=time.time())  # fmt: skip
 
 
 # --- operations on the store (run on its thread) ------------------------------------------
@@ -106,7 +112,8 @@ def _save_chat(store: Store, me: int, chat: wire.Chat, changes: AppliedChanges) 
 
 def _save_message(store: Store, me: int, m: wire.Message, changes: AppliedChanges) -> None:
     if m.sender_id == me and m.random_id:
-        if any(o.random_id == m.random_id for o in store.outbox(m.chat_id)):
+        pending = store.outbox_item(m.random_id)
+        if pending is not None and pending.chat_id == m.chat_id:
             changes.completed_outbox.append((m.chat_id, m.random_id, m.id))
     store.save_messages([to_store_message(m)])
     changes.message(m.chat_id, m.id)
@@ -202,9 +209,7 @@ def save_chat(store: Store, me: int, chat: wire.Chat) -> AppliedChanges:
 
 def _outgoing(item: models.OutboxItem) -> OutgoingMessage:
     p = item.payload
-    failed = None
-    if item.last_error is not None and item.last_error.startswith(FAILED_PREFIX):
-        failed = item.last_error[len(FAILED_PREFIX) :]
+    failed = (item.last_error or "failed") if item.status == "failed" else None
     return OutgoingMessage(
         random_id=item.random_id,
         chat_id=item.chat_id,
@@ -225,13 +230,6 @@ def _payload(item: OutgoingMessage) -> dict[str, Any]:
         "attachment": item.attachment,
         "forward": item.forward,
     }
-
-
-def _find_outbox(store: Store, random_id: int) -> OutgoingMessage | None:
-    for item in store.outbox():
-        if item.random_id == random_id:
-            return _outgoing(item)
-    return None
 
 
 class StoreAdapter:
@@ -294,8 +292,8 @@ class StoreAdapter:
         )
 
     async def outbox_pending(self) -> list[OutgoingMessage]:
-        items = await self.call(lambda s: s.outbox())
-        return [o for o in map(_outgoing, items) if o.failed is None]
+        items = await self.call(lambda s: s.outbox(status="pending"))
+        return [_outgoing(o) for o in items]
 
     async def outbox_all(self, chat_id: int) -> list[OutgoingMessage]:
         items = await self.call(lambda s: s.outbox(chat_id))
@@ -306,28 +304,22 @@ class StoreAdapter:
         return await self.call(lambda s: s.outbox_complete(random_id, row))
 
     async def outbox_fail(self, random_id: int, reason: str) -> None:
-        await self.call(lambda s: s.outbox_fail(random_id, FAILED_PREFIX + reason))
+        await self.call(lambda s: s.outbox_fail(random_id, reason, permanent=True))
 
     async def outbox_attempt(self, random_id: int, error: str) -> None:
         await self.call(lambda s: s.outbox_fail(random_id, error))
 
     async def outbox_retry(self, random_id: int) -> OutgoingMessage | None:
-        def retry(s: Store) -> OutgoingMessage | None:
-            item = _find_outbox(s, random_id)
-            if item is not None:
-                # The store counts attempts and keeps the last error; a non-"failed:"
-                # error makes the row pending again.
-                s.outbox_fail(random_id, "retry")
-            return item
-
-        return await self.call(retry)
+        item = await self.call(lambda s: s.outbox_reset(random_id))
+        return _outgoing(item) if item is not None else None
 
     async def outbox_remove(self, random_id: int) -> OutgoingMessage | None:
         def remove(s: Store) -> OutgoingMessage | None:
-            item = _find_outbox(s, random_id)
-            if item is not None:
-                s.outbox_remove(random_id)
-            return item
+            with s.transaction():
+                item = s.outbox_item(random_id)
+                if item is not None:
+                    s.outbox_remove(random_id)
+            return _outgoing(item) if item is not None else None
 
         return await self.call(remove)
 

@@ -5,19 +5,25 @@ large queries take longer than a frame. So a single-thread executor opens the
 connection and runs every call, in submission order; the asyncio (qasync) loop only
 awaits. Cancelling an awaiting task does not interrupt a call already running; its
 result is discarded.
+
+Search indexing is deferred (docs/store.md, "Search"): after a call leaves messages in
+the search backlog, the worker queues one indexing batch behind whatever is already
+queued, and keeps doing so until the backlog is empty. Those batches belong to the
+executor: they run in order before ``close()`` and do nothing once the store is closed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 from app.store.db import Store, create_store, open_store, open_store_with_key
-from app.store.errors import StoreClosed
+from app.store.errors import StoreClosed, StoreError
 from app.store.keys import DEFAULT_KDF, KdfParams
 from app.store.models import (
     Account,
@@ -27,12 +33,19 @@ from app.store.models import (
     ChatMember,
     Message,
     OutboxItem,
+    OutboxStatus,
     StickerPack,
+    UnreadCount,
     User,
 )
 
+log = logging.getLogger(__name__)
+
 P = ParamSpec("P")
 T = TypeVar("T")
+
+#: Messages indexed per idle-time batch: ~20-40 ms of the worker thread.
+INDEX_BATCH = 2000
 
 
 class AsyncStore:
@@ -47,6 +60,7 @@ class AsyncStore:
         self._store = store
         self._executor = executor
         self._closed = False
+        self._index_queued = False  # only touched on the worker thread
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -58,7 +72,9 @@ class AsyncStore:
         except BaseException:
             executor.shutdown(wait=False)
             raise
-        return cls(store, executor)
+        astore = cls(store, executor)
+        executor.submit(astore._queue_indexing)  # a backlog left by a crash or a migration
+        return astore
 
     @classmethod
     async def open(
@@ -100,7 +116,36 @@ class AsyncStore:
         if self._closed:
             raise StoreClosed("the store is closed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+        return await loop.run_in_executor(
+            self._executor, functools.partial(self._on_worker, fn, *args, **kwargs)
+        )
+
+    def _on_worker(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self._queue_indexing()
+
+    def _queue_indexing(self) -> None:
+        """On the worker: queue one indexing batch if messages wait and none is queued."""
+        if self._index_queued or self._store.closed or not self._store.index_pending:
+            return
+        try:
+            self._executor.submit(self._index_step)
+        except RuntimeError:  # the executor is shutting down
+            return
+        self._index_queued = True
+
+    def _index_step(self) -> None:
+        self._index_queued = False
+        if self._store.closed:
+            return
+        try:
+            self._store.index_backlog(INDEX_BATCH)
+        except StoreError as e:  # e.g. disk full: search will flush the backlog later
+            log.warning("search indexing postponed: %s", e)
+            return
+        self._queue_indexing()
 
     async def run(self, fn: Callable[[Store], T]) -> T:
         """Run ``fn(store)`` on the store thread, e.g. a sync batch in one transaction::
@@ -159,9 +204,13 @@ class AsyncStore:
         """See :meth:`Store.users`."""
         return await self._call(self._store.users, list(user_ids))
 
-    async def upsert_chats(self, chats: Iterable[Chat]) -> None:
+    async def upsert_chats(
+        self, chats: Iterable[Chat], *, unread: Mapping[int, UnreadCount] | None = None
+    ) -> None:
         """See :meth:`Store.upsert_chats`."""
-        await self._call(self._store.upsert_chats, list(chats))
+        await self._call(
+            self._store.upsert_chats, list(chats), unread=None if unread is None else dict(unread)
+        )
 
     async def chat(self, chat_id: int) -> Chat | None:
         """See :meth:`Store.chat`."""
@@ -245,6 +294,10 @@ class AsyncStore:
         """See :meth:`Store.delete_messages`."""
         return await self._call(self._store.delete_messages, list(message_ids))
 
+    async def index_backlog(self, limit: int | None = None) -> int:
+        """See :meth:`Store.index_backlog` (normally left to idle time)."""
+        return await self._call(self._store.index_backlog, limit)
+
     async def search(
         self,
         query: str,
@@ -273,17 +326,27 @@ class AsyncStore:
             self._store.outbox_add, chat_id, dict(payload), random_id=random_id, created=created
         )
 
-    async def outbox(self, chat_id: int | None = None) -> list[OutboxItem]:
+    async def outbox(
+        self, chat_id: int | None = None, *, status: OutboxStatus | None = None
+    ) -> list[OutboxItem]:
         """See :meth:`Store.outbox`."""
-        return await self._call(self._store.outbox, chat_id)
+        return await self._call(self._store.outbox, chat_id, status=status)
+
+    async def outbox_item(self, random_id: int) -> OutboxItem | None:
+        """See :meth:`Store.outbox_item`."""
+        return await self._call(self._store.outbox_item, random_id)
+
+    async def outbox_reset(self, random_id: int) -> OutboxItem | None:
+        """See :meth:`Store.outbox_reset`."""
+        return await self._call(self._store.outbox_reset, random_id)
 
     async def outbox_complete(self, random_id: int, message: Message) -> bool:
         """See :meth:`Store.outbox_complete`."""
         return await self._call(self._store.outbox_complete, random_id, message)
 
-    async def outbox_fail(self, random_id: int, error: str) -> bool:
+    async def outbox_fail(self, random_id: int, error: str, *, permanent: bool = False) -> bool:
         """See :meth:`Store.outbox_fail`."""
-        return await self._call(self._store.outbox_fail, random_id, error)
+        return await self._call(self._store.outbox_fail, random_id, error, permanent=permanent)
 
     async def outbox_remove(self, random_id: int) -> bool:
         """See :meth:`Store.outbox_remove`."""

@@ -53,14 +53,17 @@ from app.store.models import (
     Account,
     Attachment,
     Blob,
+    CallRecord,
     Chat,
     ChatListItem,
     ChatMember,
     Forward,
     Message,
     OutboxItem,
+    OutboxStatus,
     Sticker,
     StickerPack,
+    UnreadCount,
     User,
 )
 
@@ -76,7 +79,7 @@ _CHUNK = 500  # ids per IN (...) list
 
 _MSG_COLS = (
     "id, chat_id, sender_id, date, text, reply_to_id, forward, attachment, "
-    "edit_date, deleted, random_id"
+    "edit_date, deleted, random_id, call"
 )
 _MSG_COLS_M = ", ".join("m." + c.strip() for c in _MSG_COLS.split(","))
 _CHAT_COLS = (
@@ -88,9 +91,10 @@ _CHAT_COLS_C = ", ".join("c." + c.strip() for c in _CHAT_COLS.split(","))
 # Re-applying a message is harmless: chat, sender and date never change, a tombstone
 # stays a tombstone, and an older copy never overwrites a newer edit.
 _UPSERT_MESSAGE = f"""
-INSERT INTO messages ({_MSG_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO messages ({_MSG_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
     text = excluded.text,
+    call = excluded.call,
     reply_to_id = excluded.reply_to_id,
     forward = excluded.forward,
     attachment = excluded.attachment,
@@ -102,18 +106,51 @@ WHERE messages.deleted = 0
          OR coalesce(excluded.edit_date, 0) >= coalesce(messages.edit_date, 0))
 """
 
+# Unread = the relay's count for messages up to unread_base_max_id (if it gave one; never
+# below what is stored locally) + the unread messages stored locally after that.
 _REFRESH_CHAT = """
 UPDATE chats SET
     last_message_id = (SELECT max(id) FROM messages
                        WHERE chat_id = chats.id AND deleted = 0),
-    unread_count = (SELECT count(*) FROM messages
-                    WHERE chat_id = chats.id AND deleted = 0
-                      AND id > chats.read_inbox_max_id AND sender_id IS NOT ?)
-WHERE id = ?
+    unread_count = max(unread_base, (SELECT count(*) FROM messages
+                    WHERE chat_id = chats.id AND deleted = 0 AND sender_id IS NOT ?1
+                      AND id > chats.read_inbox_max_id AND id <= chats.unread_base_max_id))
+                   + (SELECT count(*) FROM messages
+                    WHERE chat_id = chats.id AND deleted = 0 AND sender_id IS NOT ?1
+                      AND id > max(chats.read_inbox_max_id, chats.unread_base_max_id))
+WHERE id = ?2
 """
+
+# Reading up to ?1: the relay's base count is used up once the read mark passes its
+# range, or reaches the oldest message stored here (history is fetched newest first, so
+# everything after that is stored and counted locally); otherwise it shrinks by the
+# unread messages I can see being read.
+_MARK_READ = """
+UPDATE chats SET
+    unread_base = CASE
+        WHEN ?1 >= unread_base_max_id OR ?1 >= (SELECT min(id) FROM messages
+                                              WHERE chat_id = chats.id AND deleted = 0)
+        THEN 0
+        ELSE max(0, unread_base - (
+            SELECT count(*) FROM messages WHERE chat_id = chats.id AND deleted = 0
+                AND sender_id IS NOT ?2 AND id > chats.read_inbox_max_id AND id <= ?1))
+        END,
+    unread_base_max_id = CASE
+        WHEN ?1 >= unread_base_max_id OR ?1 >= (SELECT min(id) FROM messages
+                                              WHERE chat_id = chats.id AND deleted = 0)
+        THEN 0
+        ELSE unread_base_max_id
+        END,
+    read_inbox_max_id = max(read_inbox_max_id, ?1)
+WHERE id = ?3
+"""
+
+# Python SQL functions receive TEXT only up to a NUL; a BLOB arrives whole.
+_FOLDED_TEXT = f"{FOLD_FUNCTION}(CAST(m.text AS BLOB))"
 
 _forward_decoder = msgspec.json.Decoder(Forward)
 _attachment_decoder = msgspec.json.Decoder(Attachment)
+_call_decoder = msgspec.json.Decoder(CallRecord)
 _stickers_decoder = msgspec.json.Decoder(tuple[Sticker, ...])
 _payload_decoder = msgspec.json.Decoder(dict[str, Any])
 _encoder = msgspec.json.Encoder()
@@ -156,6 +193,7 @@ def _message_from_row(r: Sequence[Any]) -> Message:
         edit_date=r[8],
         deleted=bool(r[9]),
         random_id=r[10],
+        call=_call_decoder.decode(r[11]) if r[11] else None,
     )
 
 
@@ -173,6 +211,7 @@ def _message_row(m: Message) -> tuple[Any, ...]:
             m.edit_date,
             1,
             m.random_id,
+            None,
         )
     return (
         m.id,
@@ -186,6 +225,7 @@ def _message_row(m: Message) -> tuple[Any, ...]:
         m.edit_date,
         0,
         m.random_id,
+        _encode_opt(m.call),
     )
 
 
@@ -207,6 +247,9 @@ def _chat_from_row(r: Sequence[Any]) -> Chat:
     )
 
 
+_OUTBOX_COLS = "random_id, chat_id, payload, created, attempts, last_error, status"
+
+
 def _outbox_from_row(r: Sequence[Any]) -> OutboxItem:
     return OutboxItem(
         random_id=r[0],
@@ -215,6 +258,7 @@ def _outbox_from_row(r: Sequence[Any]) -> OutboxItem:
         created=r[3],
         attempts=r[4],
         last_error=r[5],
+        status=r[6],
     )
 
 
@@ -425,6 +469,10 @@ class Store:
         self._depth = 0
         row = conn.execute("SELECT user_id FROM account WHERE id = 1").fetchone()
         self._me: int | None = row[0] if row else None
+        # Whether search_backlog may have rows; set by every write that can add some.
+        self._backlog: bool = bool(
+            conn.execute("SELECT EXISTS (SELECT 1 FROM search_backlog)").fetchone()[0]
+        )
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -610,11 +658,12 @@ class Store:
     def upsert_users(self, users: Iterable[User]) -> None:
         """Insert or update users; an older ``updated`` never overwrites a newer one."""
         self._db.executemany(
-            "INSERT INTO users (id, username, display_name, updated) VALUES (?, ?, ?, ?) "
+            "INSERT INTO users (id, username, display_name, bio, updated) "
+            "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET username = excluded.username, "
-            "display_name = excluded.display_name, updated = excluded.updated "
-            "WHERE excluded.updated >= users.updated",
-            [(u.id, u.username, u.display_name, u.updated) for u in users],
+            "display_name = excluded.display_name, bio = excluded.bio, "
+            "updated = excluded.updated WHERE excluded.updated >= users.updated",
+            [(u.id, u.username, u.display_name, u.bio, u.updated) for u in users],
         )
 
     @_sql
@@ -630,22 +679,29 @@ class Store:
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
             for r in self._db.execute(
-                f"SELECT id, username, display_name, updated FROM users WHERE id IN ({marks})",
+                f"SELECT id, username, display_name, bio, updated FROM users WHERE id IN ({marks})",
                 chunk,
             ):
-                out[r[0]] = User(id=r[0], username=r[1], display_name=r[2], updated=r[3])
+                out[r[0]] = User(id=r[0], username=r[1], display_name=r[2], bio=r[3], updated=r[4])
         return out
 
     # ----------------------------------------------------------------- chats
 
     @_sql
-    def upsert_chats(self, chats: Iterable[Chat]) -> None:
+    def upsert_chats(
+        self, chats: Iterable[Chat], *, unread: Mapping[int, UnreadCount] | None = None
+    ) -> None:
         """Insert chats, or update the relay-owned fields of known ones.
 
         For an existing chat only ``kind``, ``title``, ``peer_id``, ``my_role`` change
         and ``updated`` moves forward; local state (pinned, muted, draft, read marks,
         counters) has its own methods. A new chat's last message and unread count are
         computed from messages that may have arrived before it.
+
+        ``unread`` (chat id → the relay's :class:`UnreadCount`) makes the count right on
+        a device that holds only part of the history: the chat's read mark moves up to
+        ``read_inbox_max_id`` and the relay's count replaces the local one for messages
+        up to ``up_to_id``; newer messages are counted locally as they arrive.
         """
         items = list(chats)
         if not items:
@@ -683,7 +739,17 @@ class Store:
                     for c in items
                 ],
             )
-            self._refresh_chats({c.id for c in items if c.id not in known})
+            relay = {c.id: c for c in items if unread and c.id in unread}
+            if unread and relay:
+                db.executemany(
+                    "UPDATE chats SET read_inbox_max_id = max(read_inbox_max_id, ?), "
+                    "unread_base = ?, unread_base_max_id = ? WHERE id = ?",
+                    [
+                        (c.read_inbox_max_id, max(0, unread[i].count), unread[i].up_to_id, i)
+                        for i, c in relay.items()
+                    ],
+                )
+            self._refresh_chats({c.id for c in items if c.id not in known or c.id in relay})
 
     @_sql
     def chat(self, chat_id: int) -> Chat | None:
@@ -734,10 +800,7 @@ class Store:
     def mark_read(self, chat_id: int, up_to_id: int) -> bool:
         """I have read everything up to ``up_to_id`` (never moves back); recounts unread."""
         with self.transaction():
-            cur = self._db.execute(
-                "UPDATE chats SET read_inbox_max_id = max(read_inbox_max_id, ?) WHERE id = ?",
-                (up_to_id, chat_id),
-            )
+            cur = self._db.execute(_MARK_READ, (up_to_id, self._me, chat_id))
             if not cur.rowcount:
                 return False
             self._refresh_chats([chat_id])
@@ -763,7 +826,8 @@ class Store:
             return bool(db.execute("DELETE FROM chats WHERE id = ?", (chat_id,)).rowcount)
 
     def _refresh_chats(self, chat_ids: Iterable[int]) -> None:
-        """Recompute last message and unread count from the messages themselves."""
+        """Recompute last message and unread count from the messages themselves
+        (and the relay's base count, see :meth:`upsert_chats`)."""
         self._db.executemany(_REFRESH_CHAT, [(self._me, cid) for cid in chat_ids])
 
     # ----------------------------------------------------------------- members
@@ -832,6 +896,7 @@ class Store:
                 r[0] for r in db.execute(f"SELECT id FROM messages WHERE id IN ({marks})", chunk)
             )
         db.executemany(_UPSERT_MESSAGE, [_message_row(m) for m in batch])
+        self._backlog = True
 
         me = self._me
         seen: set[int] = set()
@@ -852,17 +917,21 @@ class Store:
 
         if per_chat:
             marks = ",".join("?" * len(per_chat))
-            read_marks = dict(
-                db.execute(
-                    f"SELECT id, read_inbox_max_id FROM chats WHERE id IN ({marks})",
+            read_marks = {
+                r[0]: (r[1], r[2])
+                for r in db.execute(
+                    f"SELECT id, read_inbox_max_id, unread_base_max_id FROM chats "
+                    f"WHERE id IN ({marks})",
                     list(per_chat),
-                ).fetchall()
-            )
+                )
+            }
             updates = []
             for chat_id, msgs in per_chat.items():
-                read_up_to = read_marks.get(chat_id)
-                if read_up_to is None:
+                if chat_id not in read_marks:
                     continue  # chat not known yet; upsert_chats will count
+                read_up_to, base_up_to = read_marks[chat_id]
+                if any(m.id <= base_up_to for m in msgs):
+                    to_refresh.add(chat_id)  # inside the relay's count: recount
                 unread = sum(1 for m in msgs if m.id > read_up_to and m.sender_id != me)
                 updates.append(
                     (max(m.id for m in msgs), max(m.date for m in msgs), unread, chat_id)
@@ -940,6 +1009,8 @@ class Store:
             "WHERE id = ? AND deleted = 0 AND coalesce(edit_date, 0) <= ?",
             (text, edit_date, message_id, edit_date),
         )
+        if cur.rowcount:
+            self._backlog = True
         return bool(cur.rowcount)
 
     @_sql
@@ -960,9 +1031,18 @@ class Store:
                         chunk,
                     )
                 )
+                # Unread messages inside the relay's count leave it too.
+                db.execute(
+                    "UPDATE chats SET unread_base = max(0, unread_base - ("
+                    "SELECT count(*) FROM messages WHERE chat_id = chats.id AND deleted = 0 "
+                    "AND sender_id IS NOT ? AND id > chats.read_inbox_max_id "
+                    f"AND id <= chats.unread_base_max_id AND id IN ({marks}))) "
+                    "WHERE unread_base > 0",
+                    [self._me, *chunk],
+                )
                 deleted += db.execute(
                     "UPDATE messages SET deleted = 1, text = '', attachment = NULL, "
-                    f"forward = NULL WHERE id IN ({marks}) AND deleted = 0",
+                    f"forward = NULL, call = NULL WHERE id IN ({marks}) AND deleted = 0",
                     chunk,
                 ).rowcount
             self._refresh_chats(chats)
@@ -986,6 +1066,8 @@ class Store:
         match = match_query(query)
         if match is None:
             return []
+        if self._backlog:
+            self.index_backlog()  # never miss a message saved but not indexed yet
         sql = (
             f"SELECT {_MSG_COLS_M} FROM messages_fts f CROSS JOIN messages m "
             "ON m.id = f.rowid WHERE messages_fts MATCH ? AND f.rowid < ?"
@@ -997,6 +1079,36 @@ class Store:
         sql += " ORDER BY f.rowid DESC LIMIT ?"
         params.append(limit)
         return [_message_from_row(r) for r in self._db.execute(sql, params)]
+
+    @property
+    def index_pending(self) -> bool:
+        """True while saved messages wait in the search backlog (cheap, no query)."""
+        return self._backlog
+
+    @_sql
+    def index_backlog(self, limit: int | None = None) -> int:
+        """Add up to ``limit`` (None: all) waiting messages to the search index, oldest
+        first, in one transaction; returns how many. :class:`AsyncStore` calls it in
+        idle time after writes, and :meth:`search` flushes the rest first."""
+        db = self._db
+        outermost = self._depth == 0  # a rollback around us would bring rows back
+        with self.transaction():
+            row = db.execute(
+                "SELECT count(*), max(id) FROM (SELECT id FROM search_backlog ORDER BY id LIMIT ?)",
+                (-1 if limit is None else limit,),
+            ).fetchone()
+            count, last_id = int(row[0]), row[1]
+            if count:
+                db.execute(
+                    f"INSERT INTO messages_fts (rowid, text) SELECT m.id, {_FOLDED_TEXT} "
+                    "FROM search_backlog b CROSS JOIN messages m ON m.id = b.id "
+                    "WHERE b.id <= ? AND m.text <> '' ORDER BY b.id",
+                    (last_id,),
+                )
+                db.execute("DELETE FROM search_backlog WHERE id <= ?", (last_id,))
+        if outermost and (limit is None or count < limit):
+            self._backlog = False
+        return count
 
     # ----------------------------------------------------------------- outbox
 
@@ -1027,15 +1139,28 @@ class Store:
         return item
 
     @_sql
-    def outbox(self, chat_id: int | None = None) -> list[OutboxItem]:
-        """Unsent messages, oldest first, for one chat or all."""
-        sql = "SELECT random_id, chat_id, payload, created, attempts, last_error FROM outbox"
-        params: tuple[Any, ...] = ()
+    def outbox(
+        self, chat_id: int | None = None, *, status: OutboxStatus | None = None
+    ) -> list[OutboxItem]:
+        """Unsent messages, oldest first, for one chat or all, optionally by status."""
+        sql = f"SELECT {_OUTBOX_COLS} FROM outbox WHERE 1"
+        params: list[Any] = []
         if chat_id is not None:
-            sql += " WHERE chat_id = ?"
-            params = (chat_id,)
+            sql += " AND chat_id = ?"
+            params.append(chat_id)
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status)
         sql += " ORDER BY created, random_id"
         return [_outbox_from_row(r) for r in self._db.execute(sql, params)]
+
+    @_sql
+    def outbox_item(self, random_id: int) -> OutboxItem | None:
+        """One outbox entry by ``random_id``, or None if it is gone (sent or removed)."""
+        r = self._db.execute(
+            f"SELECT {_OUTBOX_COLS} FROM outbox WHERE random_id = ?", (random_id,)
+        ).fetchone()
+        return _outbox_from_row(r) if r else None
 
     @_sql
     def outbox_complete(self, random_id: int, message: Message) -> bool:
@@ -1053,13 +1178,32 @@ class Store:
         return removed
 
     @_sql
-    def outbox_fail(self, random_id: int, error: str) -> bool:
-        """Count a failed attempt; the row stays for a retry. False if it's gone."""
+    def outbox_fail(self, random_id: int, error: str, *, permanent: bool = False) -> bool:
+        """Count a failed attempt and keep ``error`` (an error code) as ``last_error``.
+
+        A transient failure leaves the entry pending for a retry; ``permanent=True``
+        marks it ``"failed"`` until :meth:`outbox_reset`. False if the entry is gone.
+        """
         cur = self._db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE random_id = ?",
-            (error, random_id),
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
+            "status = CASE WHEN ? THEN 'failed' ELSE status END WHERE random_id = ?",
+            (error, int(permanent), random_id),
         )
         return bool(cur.rowcount)
+
+    @_sql
+    def outbox_reset(self, random_id: int) -> OutboxItem | None:
+        """Make a failed entry pending again (the user pressed "retry"); returns it.
+
+        ``attempts`` and ``last_error`` are kept for the record. None if it is gone.
+        """
+        with self.transaction():
+            cur = self._db.execute(
+                "UPDATE outbox SET status = 'pending' WHERE random_id = ?", (random_id,)
+            )
+            if not cur.rowcount:
+                return None
+            return self.outbox_item(random_id)
 
     @_sql
     def outbox_remove(self, random_id: int) -> bool:

@@ -13,6 +13,8 @@ import msgspec
 
 ChatKind = Literal["direct", "group", "channel"]
 AttachmentKind = Literal["photo", "file"]
+CallOutcome = Literal["ended", "missed", "declined", "busy", "cancelled", "failed"]
+OutboxStatus = Literal["pending", "failed"]
 
 
 class Account(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,6 +33,7 @@ class User(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     username: str
     display_name: str = ""
+    bio: str = ""
     updated: float = 0.0
 
 
@@ -56,6 +59,18 @@ class Chat(msgspec.Struct, frozen=True, kw_only=True):
     read_inbox_max_id: int = 0
     read_outbox_max_id: int = 0
     updated: float = 0.0
+
+
+class UnreadCount(msgspec.Struct, frozen=True, kw_only=True):
+    """The relay's unread count for a chat: ``count`` unread messages among those with
+    id <= ``up_to_id`` (the chat's newest message when the relay counted).
+
+    A new device holds only the latest page of a long history, so counting local
+    messages would be too low; ``Store.upsert_chats(..., unread=...)`` takes this instead.
+    """
+
+    count: int
+    up_to_id: int
 
 
 class ChatMember(msgspec.Struct, frozen=True, kw_only=True):
@@ -88,6 +103,16 @@ class Forward(msgspec.Struct, frozen=True, kw_only=True):
     date: float | None = None
 
 
+class CallRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """A call shown in the history ("Outgoing video call · 3:12", "Missed call")."""
+
+    call_id: str
+    caller_id: int
+    video: bool = False
+    outcome: CallOutcome = "ended"
+    duration: float = 0.0
+
+
 class Message(msgspec.Struct, frozen=True, kw_only=True):
     """A message as stored. ``id`` is the relay's globally unique id.
 
@@ -104,6 +129,7 @@ class Message(msgspec.Struct, frozen=True, kw_only=True):
     reply_to_id: int | None = None
     forward: Forward | None = None
     attachment: Attachment | None = None
+    call: CallRecord | None = None
     edit_date: float | None = None
     deleted: bool = False
     random_id: int | None = None
@@ -117,7 +143,12 @@ class ChatListItem(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class OutboxItem(msgspec.Struct, frozen=True, kw_only=True):
-    """A message the user sent that the relay has not acknowledged yet."""
+    """A message the user sent that the relay has not acknowledged yet.
+
+    ``status`` is ``"pending"`` while delivery goes on (``last_error`` then holds the
+    last transient error, if any) and ``"failed"`` once it gave up (``last_error`` is
+    the permanent error code); ``Store.outbox_reset`` makes a failed one pending again.
+    """
 
     random_id: int
     chat_id: int
@@ -125,6 +156,7 @@ class OutboxItem(msgspec.Struct, frozen=True, kw_only=True):
     created: float
     attempts: int = 0
     last_error: str | None = None
+    status: OutboxStatus = "pending"
 
 
 class Blob(msgspec.Struct, frozen=True, kw_only=True):

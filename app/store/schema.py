@@ -144,6 +144,64 @@ _V2_SEARCH = (
 )
 
 
+_V3_CLIENT_GAPS = (
+    # Call records shown in the history (models.CallRecord as JSON).
+    "ALTER TABLE messages ADD COLUMN call TEXT",
+    "ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT ''",
+    # A real outbox status instead of the client's "failed:<code>" convention in
+    # last_error; rows written with that convention are converted.
+    "ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'pending' "
+    "CHECK (status IN ('pending', 'failed'))",
+    "UPDATE outbox SET status = 'failed', last_error = substr(last_error, 8) "
+    "WHERE last_error LIKE 'failed:%'",
+    # The relay's unread count for a chat (messages with id <= unread_base_max_id),
+    # for a device that holds only the latest page of a long unread history.
+    "ALTER TABLE chats ADD COLUMN unread_base INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE chats ADD COLUMN unread_base_max_id INTEGER NOT NULL DEFAULT 0",
+)
+
+_V4_DEFERRED_SEARCH = (
+    # Search index v2 (docs/store.md, "Search"): a contentless-delete FTS5 table fed in
+    # batches from search_backlog instead of one trigger-driven insert per message,
+    # which cost ~75% of the insert time. Deletes need only the rowid now.
+    "DROP TRIGGER messages_fts_insert",
+    "DROP TRIGGER messages_fts_delete",
+    "DROP TRIGGER messages_fts_update",
+    "DROP TABLE messages_fts",
+    "DROP VIEW messages_search",
+    """CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        text,
+        content = '',
+        contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+    # Ids of messages whose current text is not indexed yet (no OR IGNORE in the
+    # triggers: an outer UPSERT's conflict handling would override it). Filled in the same
+    # transaction as the message; emptied by Store.index_backlog (and before a search).
+    "CREATE TABLE search_backlog (id INTEGER PRIMARY KEY)",
+    """CREATE TRIGGER messages_search_insert AFTER INSERT ON messages
+        WHEN new.text <> '' BEGIN
+            INSERT INTO search_backlog (id) SELECT new.id
+                WHERE NOT EXISTS (SELECT 1 FROM search_backlog WHERE id = new.id);
+        END""",
+    """CREATE TRIGGER messages_search_update AFTER UPDATE OF text ON messages
+        WHEN old.text IS NOT new.text BEGIN
+            DELETE FROM messages_fts WHERE rowid = old.id AND old.text <> ''
+                AND NOT EXISTS (SELECT 1 FROM search_backlog WHERE id = old.id);
+            INSERT INTO search_backlog (id) SELECT new.id WHERE new.text <> ''
+                AND NOT EXISTS (SELECT 1 FROM search_backlog WHERE id = new.id);
+        END""",
+    """CREATE TRIGGER messages_search_delete AFTER DELETE ON messages
+        WHEN old.text <> '' BEGIN
+            DELETE FROM messages_fts WHERE rowid = old.id
+                AND NOT EXISTS (SELECT 1 FROM search_backlog WHERE id = old.id);
+            DELETE FROM search_backlog WHERE id = old.id;
+        END""",
+    # Everything stored so far is re-indexed lazily (first search or idle time).
+    "INSERT INTO search_backlog (id) SELECT id FROM messages WHERE text <> ''",
+)
+
+
 def _statements(statements: Sequence[str]) -> Migration:
     def migrate(conn: Connection) -> None:
         for sql in statements:
@@ -155,6 +213,8 @@ def _statements(statements: Sequence[str]) -> Migration:
 MIGRATIONS: list[Migration] = [
     _statements(_V1_BASE),  # 0 -> 1: all tables
     _statements(_V2_SEARCH),  # 1 -> 2: FTS5 message search
+    _statements(_V3_CLIENT_GAPS),  # 2 -> 3: call records, bio, outbox status, relay unread
+    _statements(_V4_DEFERRED_SEARCH),  # 3 -> 4: contentless FTS5 fed from a backlog
 ]
 
 

@@ -261,7 +261,7 @@ def _run_batch_sync(conn: Connection, jobs: list[Job]) -> list[Outcome]:
         tx = Tx(_sync_conn(conn))
         try:
             with conn.begin():
-                value = _drive(job(tx))  # type: ignore[arg-type]
+                value: Any = _drive(job(tx))  # type: ignore[arg-type]
         except Exception as exc:
             outcomes.append((tx, None, exc))
         else:

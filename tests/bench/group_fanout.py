@@ -42,8 +42,8 @@ async def _members(ws_url: str, first: int, count: int, tag: str, ids: Any, go: 
             c.on_push = on_push
         await asyncio.to_thread(go.get)
         deadline = time.time() + 120
-        while got[0] < expected * count and time.time() < deadline:
-            await asyncio.sleep(0.05)
+        while got[0] < expected * count and time.time() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)  # noqa: ASYNC110 - polling counters
         results.put({"got": got[0], "stamps": stamps})
         for c in clients:
             await c.ws.close()

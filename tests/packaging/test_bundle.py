@@ -141,7 +141,10 @@ def test_bundle_carries_only_what_the_app_uses(built: Path) -> None:
     assert translations and all(re.search(r"_ar\.qm$", t) for t in translations), translations
     assert (internal / "resources" / "icons" / "risala.svg").exists()
     assert list((internal / "resources" / "themes").glob("*.qss"))
-    assert list(internal.glob("risala-*.dist-info")), "distribution metadata (the version)"
+    metadata = [m for d in internal.glob("risala*-info") for m in (d / "METADATA", d / "PKG-INFO")
+                if m.exists()]
+    assert metadata, "the distribution metadata (where the bundle reads its version) is missing"
+    assert f"\nVersion: {about.version()}\n" in metadata[0].read_text("utf-8")
     size_mb = sum(p.stat().st_size for p in built.rglob("*") if p.is_file()
                   and not p.is_symlink()) / 1048576
     print(f"\nbundle size: {size_mb:.1f} MiB")

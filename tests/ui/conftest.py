@@ -36,6 +36,26 @@ def _risala_qt_warnings_fail(request, qtlog):  # noqa: ANN001, ANN202
     assert not bad, "Qt warnings: " + "; ".join(r.message for r in bad)
 
 
+@pytest.fixture(autouse=True)
+def _reset_app_state(request, qapp):  # noqa: ANN001, ANN202
+    """Leave the shared QApplication as we found it (theme, language, direction)."""
+    yield
+    if "calls" in request.node.path.parts:
+        return
+    from PySide6.QtCore import QLocale, Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.dialogs.settings import SettingsDialog
+    from ui.i18n import apply_language
+
+    apply_language(qapp, "en")
+    QLocale.setDefault(QLocale.c())
+    QGuiApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    qapp.setStyleSheet("")
+    qapp.setPalette(qapp.style().standardPalette())
+    SettingsDialog.controller = None
+
+
 @pytest.fixture(scope="session")
 def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # noqa: ANN001
     loop = qasync.QEventLoop(qapp)

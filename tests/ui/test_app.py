@@ -6,52 +6,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
 
-from tests.helpers.client import FAST_CONFIG, PASSCODE, PASSWORD
+from tests.helpers.client import PASSCODE
 from tests.helpers.relay import start_relay
-from tests.ui.util import signal_wait, until
-from ui.controller import AppController
+from tests.ui.util import _controller, _item, _texts, sign_up, signal_wait, until
 from ui.models.messages import MessageRoles
-
-
-def _texts(w) -> list[str]:
-    m = w.message_model
-    out = []
-    for r in range(m.rowCount()):
-        item = m.data(m.index(r, 0), MessageRoles.ITEM)
-        out.append(item.text if item else "")
-    return out
-
-
-def _item(w, text: str):
-    m = w.message_model
-    for r in range(m.rowCount()):
-        item = m.data(m.index(r, 0), MessageRoles.ITEM)
-        if item and item.text == text:
-            return item
-    return None
-
-
-async def sign_up(ctrl: AppController, relay_url: str, username: str, name: str):
-    ctrl.start()
-    page = ctrl.auth_window.account_page
-    assert page.isVisibleTo(ctrl.auth_window)
-    page.tabs.setCurrentIndex(0)
-    page.relay.setText(relay_url)
-    page.username.setText(username)
-    page.display_name.setText(name)
-    page.password.setText(PASSWORD)
-    page.passcode.setText(PASSCODE)
-    page.passcode2.setText(PASSCODE)
-    page.button.click()
-    (w,) = await signal_wait(ctrl.main_window_shown, 20)
-    await until(lambda: ctrl.client.connection.online, what="online")
-    return w
-
-
-def _controller(tmp_path: Path, name: str, **kw) -> AppController:
-    return AppController(QApplication.instance(), tmp_path / name, config=FAST_CONFIG, **kw)
 
 
 def test_two_clients_chat(tmp_path: Path, arun) -> None:

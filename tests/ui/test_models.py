@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ui.models.chat_list import ChatFilterModel, ChatListModel, ChatRow
-from ui.models.messages import MessageListModel, MessageRoles
-
 from tests.helpers.ui_fakes import FakeMessageSource
 from tests.ui.util import until
+from ui.models.chat_list import ChatFilterModel, ChatListModel, ChatRow
+from ui.models.messages import MessageListModel, MessageRoles
 
 
 def _rows() -> list[ChatRow]:

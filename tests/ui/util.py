@@ -5,7 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from tests.helpers.client import FAST_CONFIG, PASSCODE, PASSWORD
+from ui.controller import AppController
+from ui.models.messages import MessageRoles
 
 
 async def until(cond: Callable[[], Any], timeout: float = 15.0, what: str = "") -> Any:
@@ -36,3 +43,44 @@ async def signal_wait(signal: Any, timeout: float = 15.0) -> tuple:
             signal.disconnect(handler)
         except (RuntimeError, TypeError):
             pass
+
+
+def _texts(w) -> list[str]:
+    m = w.message_model
+    out = []
+    for r in range(m.rowCount()):
+        item = m.data(m.index(r, 0), MessageRoles.ITEM)
+        out.append(item.text if item else "")
+    return out
+
+
+def _item(w, text: str):
+    m = w.message_model
+    for r in range(m.rowCount()):
+        item = m.data(m.index(r, 0), MessageRoles.ITEM)
+        if item and item.text == text:
+            return item
+    return None
+
+
+async def sign_up(ctrl: AppController, relay_url: str, username: str, name: str):
+    ctrl.start()
+    page = ctrl.auth_window.account_page
+    assert page.isVisibleTo(ctrl.auth_window)
+    page.tabs.setCurrentIndex(0)
+    page.relay.setText(relay_url)
+    page.username.setText(username)
+    page.display_name.setText(name)
+    page.password.setText(PASSWORD)
+    page.passcode.setText(PASSCODE)
+    page.passcode2.setText(PASSCODE)
+    page.button.click()
+    (w,) = await signal_wait(ctrl.main_window_shown, 20)
+    await until(lambda: ctrl.client.connection.online, what="online")
+    return w
+
+
+def _controller(tmp_path: Path, name: str, **kw) -> AppController:
+    return AppController(QApplication.instance(), tmp_path / name, config=FAST_CONFIG, **kw)
+
+

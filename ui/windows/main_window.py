@@ -549,7 +549,7 @@ class MainWindow(QMainWindow):
         newest = self.message_model.newest_id()
         if row is None or newest <= 0 or row.unread == 0:
             return
-        if not self.isActiveWindow() and not QApplication.platformName() in ("offscreen", "minimal"):
+        if not self.isActiveWindow() and QApplication.platformName() not in ("offscreen", "minimal"):
             return
         self.tasks.run(self.session.mark_read(self.current_chat, newest), None, lambda e: log.info("mark read: %s", e))
 

@@ -97,7 +97,7 @@ async def test_peer_disconnects_mid_call(relay: RunningRelay, tmp_path: Path) ->
         async def dump():
             await asyncio.sleep(10)
             for t in asyncio.all_tasks():
-                t.print_stack(limit=3)
+                t.print_stack(limit=40)
         d = asyncio.create_task(dump())
         await asyncio.wait_for(outgoing.wait_closed(), 5)
         print("closed", flush=True)

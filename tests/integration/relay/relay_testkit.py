@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import secrets
 import sys
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import msgspec
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from tests.helpers.relay import RunningRelay, start_relay  # noqa: E402
+from tests.helpers.relay import RunningRelay  # noqa: E402
 
 FAST = {"fast_password_hashing": True, "auth_rate_per_minute": 100_000}
 _names = itertools.count(1)
@@ -90,7 +87,7 @@ class Client:
             raise ServerError(frame)
         return frame.get("data")
 
-    async def expect(self, kind: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:
+    async def expect(self, kind: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:  # noqa: ASYNC109
         """The next pushed frame of ``kind`` (others are skipped but kept in lists)."""
         async with asyncio.timeout(timeout):
             while True:
@@ -98,7 +95,7 @@ class Client:
                 if frame["type"] == kind and all(frame.get(k) == v for k, v in match.items()):
                     return frame
 
-    async def wait_update(self, kind: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def wait_update(self, kind: str, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
         while True:
             frame = await self.expect("update", timeout)
             if frame["update"]["kind"] == kind:
@@ -109,7 +106,7 @@ class Client:
             {"type": "hello", "protocol": 1, "token": token}))
         return await self.expect_any(("welcome", "error"))
 
-    async def expect_any(self, kinds: tuple[str, ...], timeout: float = 5.0) -> dict[str, Any]:
+    async def expect_any(self, kinds: tuple[str, ...], timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
         async with asyncio.timeout(timeout):
             while True:
                 frame = await self.frames.get()
@@ -150,7 +147,8 @@ class Clients:
         name = name or username()
         auth = await client.request("sign_up", username=name, display_name=name.title(),
                                     password=password, device="test")
-        client.user, client.token, client.session_id = auth["user"], auth["token"], auth["session_id"]
+        client.user, client.token = auth["user"], auth["token"]
+        client.session_id = auth["session_id"]
         return client
 
     async def resume(self, token: str) -> Client:

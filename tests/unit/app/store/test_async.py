@@ -81,3 +81,16 @@ async def test_key_derivation_does_not_block_the_loop(db_path: Path) -> None:
         with pytest.raises(asyncio.CancelledError):
             await task
     assert ticks >= 5  # the loop kept running while Argon2id did its work
+
+
+async def test_idle_time_indexing_empties_the_backlog(db_path: Path) -> None:
+    s = await AsyncStore.create(db_path, PASSCODE, kdf=FAST_KDF)
+    try:
+        await s.upsert_chats([group(10)])
+        await s.save_messages([msg(i, text=f"idle {i}") for i in range(1, 5001)])
+        # Indexing batches were queued behind the save; a later call runs after them.
+        assert not await s.run(lambda st: st.index_pending)
+        assert await s.index_backlog() == 0
+        assert len(await s.search("idle", limit=100)) == 100
+    finally:
+        await s.close()

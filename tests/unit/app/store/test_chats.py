@@ -98,3 +98,44 @@ def test_users(store: Store) -> None:
     store.upsert_users([User(id=2, username="stale", updated=5.0), User(id=3, username="omar")])
     assert store.user(2) == User(id=2, username="amina", display_name="Amina", updated=10.0)
     assert set(store.users([2, 3, 4])) == {2, 3}
+
+
+def test_relay_unread_count_for_a_new_device(store: Store) -> None:
+    from app.store import UnreadCount
+
+    store.set_account(Account(relay_url="wss://r", user_id=ME, username="me"))
+    # The relay counts 120 unread (ids 881..1000); this device fetched only 981..1000.
+    store.save_messages([msg(i) for i in range(981, 1001)])
+    chat = group(10, read_inbox_max_id=880)
+    store.upsert_chats([chat], unread={10: UnreadCount(count=120, up_to_id=1000)})
+    assert store.chat(10).unread_count == 120  # type: ignore[union-attr]
+    store.save_messages([msg(1001), msg(1002, sender_id=ME)])
+    assert store.chat(10).unread_count == 121  # type: ignore[union-attr]
+    store.save_messages([msg(i) for i in range(900, 981)])  # history: already counted
+    assert store.chat(10).unread_count == 121  # type: ignore[union-attr]
+    store.delete_messages([1001])
+    assert store.chat(10).unread_count == 120  # type: ignore[union-attr]
+    store.upsert_chats([chat])  # a plain update keeps the relay's count
+    assert store.chat(10).unread_count == 120  # type: ignore[union-attr]
+    store.mark_read(10, 885)  # below what is stored here: shrink by what I can see
+    assert store.chat(10).unread_count == 120  # type: ignore[union-attr]
+    store.mark_read(10, 990)  # everything after 900 is stored: count locally
+    assert store.chat(10).unread_count == 10  # type: ignore[union-attr]
+    store.mark_read(10, 1002)
+    assert store.chat(10).unread_count == 0  # type: ignore[union-attr]
+
+
+def test_relay_unread_count_used_up_by_reading(store: Store) -> None:
+    from app.store import UnreadCount
+
+    store.set_account(Account(relay_url="wss://r", user_id=ME, username="me"))
+    store.save_messages([msg(i) for i in range(95, 101)])
+    store.upsert_chats(
+        [group(10, read_inbox_max_id=40)], unread={10: UnreadCount(count=60, up_to_id=100)}
+    )
+    assert store.chat(10).unread_count == 60  # type: ignore[union-attr]
+    store.delete_messages([96, 97])
+    assert store.chat(10).unread_count == 58  # type: ignore[union-attr]
+    store.mark_read(10, 100)
+    store.save_messages([msg(101)])
+    assert store.chat(10).unread_count == 1  # type: ignore[union-attr]

@@ -141,3 +141,22 @@ def test_delete_chat_removes_everything(chat_store: Store) -> None:
     assert chat_store.chat(10) is None and chat_store.message(1) is None
     assert chat_store.outbox() == []
     assert [m.id for m in chat_store.search("gone")] == [2]
+
+
+def test_call_records_and_bio_round_trip(store: Store) -> None:
+    from app.store import CallRecord, User
+
+    store.upsert_chats([group(10)])
+    call = CallRecord(call_id="c1", caller_id=2, video=True, outcome="missed", duration=0.0)
+    store.save_messages([msg(1, text="", call=call), msg(2, text="after")])
+    assert store.message(1).call == call  # type: ignore[union-attr]
+    assert [m.call for m in store.messages(10)] == [None, call]
+    ended = CallRecord(call_id="c1", caller_id=2, video=True, outcome="ended", duration=192.5)
+    store.save_messages([msg(1, text="", call=ended, edit_date=5.0)])
+    assert store.message(1).call == ended  # type: ignore[union-attr]
+    store.delete_messages([1])
+    assert store.message(1).call is None  # type: ignore[union-attr]
+    store.upsert_users([User(id=5, username="sara", bio="Hello there", updated=1.0)])
+    assert store.user(5).bio == "Hello there"  # type: ignore[union-attr]
+    store.upsert_users([User(id=5, username="sara", bio="", updated=2.0)])
+    assert store.user(5).bio == ""  # type: ignore[union-attr]

@@ -87,3 +87,23 @@ def test_complete_is_atomic(signed_in: Store) -> None:
         signed_in.outbox_complete(item.random_id, bad)
     assert [i.random_id for i in signed_in.outbox()] == [item.random_id]
     assert signed_in.message(500) is None
+
+
+def test_status_failed_reset_and_lookup(signed_in: Store) -> None:
+    item = signed_in.outbox_add(10, {"text": "hi"}, created=1.0)
+    other = signed_in.outbox_add(10, {"text": "later"}, created=2.0)
+    assert signed_in.outbox_item(item.random_id) == item and item.status == "pending"
+    assert signed_in.outbox_item(12345) is None
+    assert signed_in.outbox_fail(item.random_id, "rate_limited")  # transient: still pending
+    assert signed_in.outbox_item(item.random_id).status == "pending"  # type: ignore[union-attr]
+    assert signed_in.outbox_fail(item.random_id, "forbidden", permanent=True)
+    failed = signed_in.outbox_item(item.random_id)
+    assert failed is not None and failed.status == "failed"
+    assert (failed.attempts, failed.last_error) == (2, "forbidden")
+    assert [i.random_id for i in signed_in.outbox(status="pending")] == [other.random_id]
+    assert [i.random_id for i in signed_in.outbox(10, status="failed")] == [item.random_id]
+    again = signed_in.outbox_reset(item.random_id)
+    assert again is not None and again.status == "pending" and again.attempts == 2
+    assert len(signed_in.outbox(status="pending")) == 2
+    assert signed_in.outbox_reset(12345) is None
+    assert not signed_in.outbox_fail(12345, "x", permanent=True)

@@ -33,7 +33,7 @@ def test_migrate_from_version_0(db_path: Path) -> None:
     conn.execute("CREATE TABLE leftover (x)")  # any file at version 0 is migrated up
     conn.close()
     with open_store(db_path, PASSCODE) as s:
-        assert s.schema_version == len(schema_mod.MIGRATIONS) == 2
+        assert s.schema_version == len(schema_mod.MIGRATIONS) == 4
         assert s.chat_list() == [] and s.search("x") == []
         db = s._db
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -62,7 +62,8 @@ def test_migrate_from_version_1_indexes_existing_messages(db_path: Path) -> None
     )
     conn.close()
     with open_store(db_path, PASSCODE) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == 4
+        assert s.index_pending  # re-indexed lazily, by idle time or the first search
         assert [m.id for m in s.search("existed")] == [1]
         assert [m.id for m in s.search("مرحبا")] == [2]
         s._db.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
@@ -92,4 +93,28 @@ def test_failed_migration_rolls_back(db_path: Path, monkeypatch: pytest.MonkeyPa
     assert "half_done" not in names
     conn.close()
     with open_store(db_path, PASSCODE) as s:  # the real migration still applies
-        assert s.schema_version == 2
+        assert s.schema_version == 4
+
+
+def test_migrate_from_version_2_keeps_data(db_path: Path) -> None:
+    conn = raw_database(db_path, 2)
+    conn.execute(
+        "INSERT INTO messages (id, chat_id, sender_id, date, text) VALUES "
+        "(1, 10, 2, 1.0, 'indexed by the old triggers'), (2, 10, 2, 2.0, 'وَثِيقَة')"
+    )
+    conn.execute(
+        "INSERT INTO outbox (random_id, chat_id, payload, created, attempts, last_error) "
+        "VALUES (7, 10, '{}', 1.0, 1, 'failed:forbidden'), (8, 10, '{}', 2.0, 2, 'timeout')"
+    )
+    conn.execute("INSERT INTO users (id, username) VALUES (5, 'sara')")
+    conn.close()
+    with open_store(db_path, PASSCODE) as s:
+        assert s.schema_version == 4
+        failed, pending = s.outbox()
+        assert (failed.status, failed.last_error) == ("failed", "forbidden")
+        assert (pending.status, pending.last_error) == ("pending", "timeout")
+        assert s.user(5).bio == ""  # type: ignore[union-attr]
+        assert s.message(1).call is None  # type: ignore[union-attr]
+        assert [m.id for m in s.search("old trig")] == [1]
+        assert [m.id for m in s.search("وثيقه")] == [2]
+        s._db.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")

@@ -143,3 +143,29 @@ def test_search_plan_walks_the_index_newest_first(searchable: Store) -> None:
         ).fetchall()
     )
     assert "VIRTUAL TABLE" in plan and "TEMP B-TREE" not in plan
+
+
+def test_deferred_indexing_never_misses(store: Store) -> None:
+    store.upsert_chats([group(10)])
+    store.save_messages([msg(i, 10, f"backlog word{i}") for i in range(1, 11)])
+    assert store.index_pending
+    assert store.index_backlog(4) == 4 and store.index_pending
+    store.edit_message(2, "edited after indexing", 5.0)  # indexed: leaves the index
+    store.edit_message(9, "edited before indexing", 5.0)  # still waiting
+    store.delete_messages([3, 10])
+    assert ids(store.search("backlog")) == [8, 7, 6, 5, 4, 1]  # search flushes first
+    assert not store.index_pending
+    assert ids(store.search("edited")) == [9, 2]
+    assert store.search("word2") == [] and store.search("word9") == []
+    assert store.index_backlog() == 0
+    store._db.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_search_inside_a_rolled_back_transaction(store: Store) -> None:
+    store.upsert_chats([group(10)])
+    store.save_messages([msg(1, 10, "kept")])
+    with pytest.raises(RuntimeError), store.transaction():
+        store.save_messages([msg(2, 10, "kept too, then rolled back")])
+        assert ids(store.search("kept")) == [2, 1]
+        raise RuntimeError
+    assert ids(store.search("kept")) == [1]

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers.relay import start_relay
-from tests.ui.test_app import _controller, _texts, sign_up
-from tests.ui.util import signal_wait, until
+from tests.ui.util import _controller, _texts, sign_up, signal_wait, until
 
 OUT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
