@@ -66,7 +66,7 @@ DEB_DEPENDS = (
     "libdbus-1-3",
     "libpulse0",
 )
-DEB_RECOMMENDS = ("hicolor-icon-theme", "xdg-desktop-portal")
+DEB_RECOMMENDS = ("hicolor-icon-theme", "xdg-desktop-portal", "fonts-noto-color-emoji")
 HICOLOR_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 

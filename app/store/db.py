@@ -88,6 +88,8 @@ _CHAT_COLS = (
 )
 _CHAT_COLS_C = ", ".join("c." + c.strip() for c in _CHAT_COLS.split(","))
 
+_INSERT_MESSAGE = f"INSERT INTO messages ({_MSG_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
 # Re-applying a message is harmless: chat, sender and date never change, a tombstone
 # stays a tombstone, and an older copy never overwrites a newer edit.
 _UPSERT_MESSAGE = f"""
@@ -895,7 +897,19 @@ class Store:
             existing.update(
                 r[0] for r in db.execute(f"SELECT id FROM messages WHERE id IN ({marks})", chunk)
             )
-        db.executemany(_UPSERT_MESSAGE, [_message_row(m) for m in batch])
+        # New ids take a plain INSERT: an UPSERT statement carries the UPDATE triggers
+        # (search bookkeeping) and a statement journal, ~35% of the insert time.
+        inserts: list[tuple[Any, ...]] = []
+        upserts: list[tuple[Any, ...]] = []
+        fresh: set[int] = set()
+        for m in batch:
+            if m.id in existing or m.id in fresh:
+                upserts.append(_message_row(m))
+            else:
+                fresh.add(m.id)
+                inserts.append(_message_row(m))
+        db.executemany(_INSERT_MESSAGE, inserts)
+        db.executemany(_UPSERT_MESSAGE, upserts)
         self._backlog = True
 
         me = self._me
