@@ -909,7 +909,11 @@ class Store:
                 fresh.add(m.id)
                 inserts.append(_message_row(m))
         db.executemany(_INSERT_MESSAGE, inserts)
-        db.executemany(_UPSERT_MESSAGE, upserts)
+        db.executemany(
+            "INSERT OR IGNORE INTO search_backlog (id) VALUES (?)",
+            [(row[0],) for row in inserts if row[4]],
+        )
+        db.executemany(_UPSERT_MESSAGE, upserts)  # text changes: the update trigger
         self._backlog = True
 
         me = self._me

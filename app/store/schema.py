@@ -179,11 +179,6 @@ _V4_DEFERRED_SEARCH = (
     # triggers: an outer UPSERT's conflict handling would override it). Filled in the same
     # transaction as the message; emptied by Store.index_backlog (and before a search).
     "CREATE TABLE search_backlog (id INTEGER PRIMARY KEY)",
-    """CREATE TRIGGER messages_search_insert AFTER INSERT ON messages
-        WHEN new.text <> '' BEGIN
-            INSERT INTO search_backlog (id) SELECT new.id
-                WHERE NOT EXISTS (SELECT 1 FROM search_backlog WHERE id = new.id);
-        END""",
     """CREATE TRIGGER messages_search_update AFTER UPDATE OF text ON messages
         WHEN old.text IS NOT new.text BEGIN
             DELETE FROM messages_fts WHERE rowid = old.id AND old.text <> ''
