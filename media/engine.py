@@ -219,13 +219,16 @@ class AiortcEngine:
             return
         self._closed = True
         pc, self._pc = self._pc, None
+        print("E pc.close", flush=True)
         if pc is not None:
             await pc.close()  # stops transceivers; senders stop their SenderTracks
         for track in self._senders.values():
             track.stop()
         self._senders.clear()
         self.local.stop()  # sources end → MediaRelay's readers and our consumers end
+        print("E drain", flush=True)
         await self._drain_relay()
+        print("E tasks", self._tasks, flush=True)
         if self._tasks:
             _, pending = await asyncio.wait(set(self._tasks), timeout=2.0)
             for task in pending:

@@ -20,7 +20,8 @@ from relay.config import RelayConfig
 from relay.errors import RelayError
 from relay.ratelimit import AddressLimiter
 from relay.storage import Database, Tx
-from relay.storage.queries import emit, user_from_row
+from relay.storage.hot import WriterState
+from relay.storage.queries import user_from_row
 from relay.storage.schema import sessions, users
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ class Relay:
     def __init__(self, config: RelayConfig, broker: Broker | None = None) -> None:
         self.config = config
         self.db = Database(config.dsn)
+        self.state = WriterState()
+        """Caches and seq heads owned by the writer (only touched inside write jobs)."""
+        self.db.on_rollback.append(self.state.clear)
         self.broker: Broker = broker or LocalBroker()
         if config.fast_password_hashing:
             self.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -121,11 +125,26 @@ class Relay:
 
         return await self.db.write(job)
 
+    # --- chats ---------------------------------------------------------------------------
+
+    async def roles_for(self, tx: Tx, chat_id: int, user_id: int) -> tuple[str, dict[int, str]]:
+        """In a write job: the chat's kind and roles, checking ``user_id`` is a member.
+
+        Served from the writer's cache; jobs that change membership call
+        ``self.state.forget_chat``. Callers must not mutate the returned dict.
+        """
+        found = await self.state.chat_roles(tx, chat_id)
+        if found is None:
+            raise RelayError(ErrorCode.UNKNOWN_CHAT, f"no chat {chat_id}")
+        if user_id not in found[1]:
+            raise RelayError(ErrorCode.FORBIDDEN, "you are not a member of this chat")
+        return found
+
     # --- updates ------------------------------------------------------------------------
 
     async def emit(self, tx: Tx, items: Sequence[tuple[int, bytes]]) -> None:
         """Append updates in this transaction; push them to live connections after commit."""
-        pushed = await emit(tx.conn, items)
+        pushed = await self.state.emit(tx, items)
         if pushed:
             broker = self.broker
 

@@ -109,6 +109,7 @@ async def ensure_direct_chat(relay: Relay, tx: Tx, me: int, other: int) -> tuple
     result = await tx.conn.execute(
         insert(chats).values(kind="direct", title="", created=now, direct_key=key))
     chat_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    relay.state.forget_chat(chat_id)
     await tx.conn.execute(insert(members), [
         {"chat_id": chat_id, "user_id": uid, "role": "member", "joined": now, "read_max_id": 0}
         for uid in (me, other)])
@@ -132,14 +133,15 @@ async def create_group(relay: Relay, conn: Connection, frame: CreateGroup) -> Ch
                  "read_max_id": 0}]
         rows += [{"chat_id": chat_id, "user_id": uid, "role": "member", "joined": now,
                   "read_max_id": 0} for uid in others]
+        relay.state.forget_chat(chat_id)
         await tx.conn.execute(insert(members), rows)
         return await publish_chat(relay, tx, chat_id, me)
 
     return await relay.db.write(job)
 
 
-async def _group_roles(tx: Tx, chat_id: int, me: int) -> dict[int, str]:
-    kind, roles = await roles_for(tx.conn, chat_id, me)
+async def _group_roles(relay: Relay, tx: Tx, chat_id: int, me: int) -> dict[int, str]:
+    kind, roles = await relay.roles_for(tx, chat_id, me)
     if kind != "group":
         raise RelayError(ErrorCode.FORBIDDEN, "this is not a group")
     return roles
@@ -151,7 +153,7 @@ async def rename_group(relay: Relay, conn: Connection, frame: RenameGroup) -> Ch
     me = conn.user_id
 
     async def job(tx: Tx) -> Chat:
-        roles = await _group_roles(tx, frame.chat_id, me)
+        roles = await _group_roles(relay, tx, frame.chat_id, me)
         if roles[me] not in MANAGERS:
             raise RelayError(ErrorCode.FORBIDDEN, "only the owner and admins rename a group")
         await tx.conn.execute(update(chats).where(chats.c.id == frame.chat_id).values(title=title))
@@ -165,7 +167,7 @@ async def add_members(relay: Relay, conn: Connection, frame: AddMembers) -> Chat
     me = conn.user_id
 
     async def job(tx: Tx) -> Chat:
-        roles = await _group_roles(tx, frame.chat_id, me)
+        roles = await _group_roles(relay, tx, frame.chat_id, me)
         if roles[me] not in MANAGERS:
             raise RelayError(ErrorCode.FORBIDDEN, "only the owner and admins add members")
         new = sorted(set(frame.user_ids) - set(roles))
@@ -177,6 +179,7 @@ async def add_members(relay: Relay, conn: Connection, frame: AddMembers) -> Chat
             parts = await chat_view(tx.conn, frame.chat_id)
             return chat_for(parts, me)
         now = time.time()
+        relay.state.forget_chat(frame.chat_id)
         await tx.conn.execute(insert(members), [
             {"chat_id": frame.chat_id, "user_id": uid, "role": "member", "joined": now,
              "read_max_id": 0} for uid in new])
@@ -190,7 +193,7 @@ async def remove_member(relay: Relay, conn: Connection, frame: RemoveMember) -> 
     me = conn.user_id
 
     async def job(tx: Tx) -> Chat:
-        roles = await _group_roles(tx, frame.chat_id, me)
+        roles = await _group_roles(relay, tx, frame.chat_id, me)
         target = roles.get(frame.user_id)
         if target is None:
             raise RelayError(ErrorCode.UNKNOWN_USER, "that user is not a member")
@@ -200,6 +203,7 @@ async def remove_member(relay: Relay, conn: Connection, frame: RemoveMember) -> 
         if mine == "member" or (mine == "admin" and target != "member"):
             raise RelayError(ErrorCode.FORBIDDEN,
                              "owners remove anyone, admins remove members only")
+        relay.state.forget_chat(frame.chat_id)
         await tx.conn.execute(delete(members).where(
             members.c.chat_id == frame.chat_id, members.c.user_id == frame.user_id))
         return await publish_chat(relay, tx, frame.chat_id, me, removed=[frame.user_id])
@@ -212,7 +216,7 @@ async def set_role(relay: Relay, conn: Connection, frame: SetRole) -> Chat:
     me = conn.user_id
 
     async def job(tx: Tx) -> Chat:
-        roles = await _group_roles(tx, frame.chat_id, me)
+        roles = await _group_roles(relay, tx, frame.chat_id, me)
         if roles[me] != "owner":
             raise RelayError(ErrorCode.FORBIDDEN, "only the owner changes roles")
         if frame.user_id not in roles:
@@ -220,6 +224,7 @@ async def set_role(relay: Relay, conn: Connection, frame: SetRole) -> Chat:
         if frame.user_id == me:
             raise RelayError(ErrorCode.FORBIDDEN, "hand ownership to another member instead")
         where = (members.c.chat_id == frame.chat_id)
+        relay.state.forget_chat(frame.chat_id)
         if frame.role == "owner":
             await tx.conn.execute(update(members).where(where, members.c.user_id == me)
                                   .values(role="admin"))
@@ -235,10 +240,11 @@ async def leave_chat(relay: Relay, conn: Connection, frame: LeaveChat) -> None:
     me = conn.user_id
 
     async def job(tx: Tx) -> None:
-        kind, roles = await roles_for(tx.conn, frame.chat_id, me)
+        kind, roles = await relay.roles_for(tx, frame.chat_id, me)
         if kind != "group":
             raise RelayError(ErrorCode.FORBIDDEN, "direct chats cannot be left")
         where = (members.c.chat_id == frame.chat_id)
+        relay.state.forget_chat(frame.chat_id)
         await tx.conn.execute(delete(members).where(where, members.c.user_id == me))
         rest = {uid: role for uid, role in roles.items() if uid != me}
         if roles[me] == "owner" and rest:

@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.protocol.frames import (
@@ -80,15 +80,32 @@ async def store_message(
     values: dict[str, Any],
 ) -> Message:
     """Insert a message and emit ``new_message`` to ``recipients``."""
+    message = await insert_message(relay, tx, chat_id, sender_id, recipients, values)
+    if message is None:
+        raise RelayError(ErrorCode.INVALID_FIELD, "random_id was already used")
+    return message
+
+
+async def insert_message(
+    relay: Relay, tx: Tx, chat_id: int, sender_id: int, recipients: list[int],
+    values: dict[str, Any],
+) -> Message | None:
+    """``store_message``, or None when (sender, random_id) is taken (the unique index)."""
     date = time.time()
-    result = await tx.conn.execute(
-        insert(messages).values(chat_id=chat_id, sender_id=sender_id, date=date,
-                                **{k: v for k, v in values.items() if not k.startswith("_")}))
-    message_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    random_id = values.get("random_id")
+    row = {"chat_id": chat_id, "sender_id": sender_id, "date": date, "random_id": random_id,
+           "text": values.get("text", ""), "reply_to": values.get("reply_to"),
+           "forward": values.get("forward"), "attachment": values.get("attachment"),
+           "call": values.get("call"), "edit_date": None, "deleted": False}
+    message_id = await relay.state.insert_message(tx, row)
+    if message_id is None:
+        return None
+    if random_id:
+        relay.state.remember_send(sender_id, random_id, message_id)
     message = Message(
         id=message_id, chat_id=chat_id, sender_id=sender_id, date=date,
-        text=values.get("text", ""), random_id=values.get("random_id") or 0,
-        reply_to=values.get("reply_to"), forward=values.get("_forward"),
+        text=row["text"], random_id=random_id or 0,
+        reply_to=row["reply_to"], forward=values.get("_forward"),
         attachment=values.get("_attachment"), call=values.get("_call"))
     payload = encode_update(NewMessage(message=message))
     await relay.emit(tx, [(uid, payload) for uid in recipients])
@@ -126,39 +143,64 @@ async def send_message(relay: Relay, conn: Connection, frame: SendMessage) -> Me
         raise RelayError(ErrorCode.EMPTY_MESSAGE, "a message needs text, attachment or forward")
 
     async def job(tx: Tx) -> Message:
-        db = tx.conn
-        existing = (await db.execute(select(*MESSAGE_COLS).where(
-            messages.c.sender_id == me, messages.c.random_id == frame.random_id))).first()
-        if existing is not None:
-            return message_from_row(existing)
-        _, roles = await roles_for(db, frame.chat_id, me)
-        if frame.reply_to is not None:
-            target = await get_message(db, frame.reply_to)
-            if target is None or target.chat_id != frame.chat_id or target.deleted:
-                raise RelayError(ErrorCode.UNKNOWN_MESSAGE, "reply_to is not in this chat")
-        text, attachment, forward = frame.text, frame.attachment, None
-        if frame.forward is not None:
-            source = await get_message(db, frame.forward.message_id)
-            if source is None or source.chat_id != frame.forward.chat_id or source.deleted \
-                    or source.call is not None:
-                raise RelayError(ErrorCode.UNKNOWN_MESSAGE, "nothing to forward there")
-            if me not in await member_roles(db, source.chat_id):
-                raise RelayError(ErrorCode.FORBIDDEN, "you cannot see that message")
-            text, attachment = source.text, source.attachment
-            forward = source.forward or Forward(
-                from_user_id=source.sender_id, from_chat_id=source.chat_id,
-                from_message_id=source.id, date=source.date)
-        elif attachment is not None:
-            row = (await db.execute(
-                select(blobs.c.size).where(blobs.c.sha256 == attachment.sha256))).first()
-            if row is None:
-                raise RelayError(ErrorCode.BLOB_NOT_FOUND, "upload the blob first")
-            if int(row[0]) != attachment.size:
-                raise RelayError(ErrorCode.INVALID_FIELD, "attachment.size differs from the blob")
-        values = message_values(text, frame.random_id, frame.reply_to, forward, attachment)
-        return await store_message(relay, tx, frame.chat_id, me, list(roles), values)
+        state = relay.state
+        known = state.recent.get((me, frame.random_id))
+        if known is not None:
+            return await _existing(tx, known)
+        try:
+            values, roles = await _checked_send(relay, tx, me, frame)
+        except RelayError:
+            # a resend of a stored message answers with it, whatever changed since
+            known = await state.existing_message_id(tx, me, frame.random_id)
+            if known is not None:
+                return await _existing(tx, known)
+            raise
+        message = await insert_message(relay, tx, frame.chat_id, me, list(roles), values)
+        if message is None:  # resent after a restart: the unique index caught it
+            known = await state.existing_message_id(tx, me, frame.random_id)
+            assert known is not None
+            return await _existing(tx, known)
+        return message
 
     return await relay.db.write(job)
+
+
+async def _existing(tx: Tx, message_id: int) -> Message:
+    message = await get_message(tx.conn, message_id)
+    assert message is not None
+    return message
+
+
+async def _checked_send(
+    relay: Relay, tx: Tx, me: int, frame: SendMessage
+) -> tuple[dict[str, Any], dict[int, str]]:
+    """Validate a send against the stored state: column values and the chat's roles."""
+    db = tx.conn
+    _, roles = await relay.roles_for(tx, frame.chat_id, me)
+    if frame.reply_to is not None:
+        target = await get_message(db, frame.reply_to)
+        if target is None or target.chat_id != frame.chat_id or target.deleted:
+            raise RelayError(ErrorCode.UNKNOWN_MESSAGE, "reply_to is not in this chat")
+    text, attachment, forward = frame.text, frame.attachment, None
+    if frame.forward is not None:
+        source = await get_message(db, frame.forward.message_id)
+        if source is None or source.chat_id != frame.forward.chat_id or source.deleted \
+                or source.call is not None:
+            raise RelayError(ErrorCode.UNKNOWN_MESSAGE, "nothing to forward there")
+        if me not in await member_roles(db, source.chat_id):
+            raise RelayError(ErrorCode.FORBIDDEN, "you cannot see that message")
+        text, attachment = source.text, source.attachment
+        forward = source.forward or Forward(
+            from_user_id=source.sender_id, from_chat_id=source.chat_id,
+            from_message_id=source.id, date=source.date)
+    elif attachment is not None:
+        row = (await db.execute(
+            select(blobs.c.size).where(blobs.c.sha256 == attachment.sha256))).first()
+        if row is None:
+            raise RelayError(ErrorCode.BLOB_NOT_FOUND, "upload the blob first")
+        if int(row[0]) != attachment.size:
+            raise RelayError(ErrorCode.INVALID_FIELD, "attachment.size differs from the blob")
+    return message_values(text, frame.random_id, frame.reply_to, forward, attachment), roles
 
 
 async def _own_message(db: AsyncConnection, chat_id: int, message_id: int) -> Message:
@@ -173,7 +215,7 @@ async def edit_message(relay: Relay, conn: Connection, frame: EditMessage) -> Me
     me = conn.user_id
 
     async def job(tx: Tx) -> Message:
-        _, roles = await roles_for(tx.conn, frame.chat_id, me)
+        _, roles = await relay.roles_for(tx, frame.chat_id, me)
         message = await _own_message(tx.conn, frame.chat_id, frame.message_id)
         if message.sender_id != me or message.call is not None:
             raise RelayError(ErrorCode.FORBIDDEN, "only the sender edits a message")
@@ -198,7 +240,7 @@ async def delete_message(relay: Relay, conn: Connection, frame: DeleteMessage) -
     me = conn.user_id
 
     async def job(tx: Tx) -> None:
-        kind, roles = await roles_for(tx.conn, frame.chat_id, me)
+        kind, roles = await relay.roles_for(tx, frame.chat_id, me)
         message = await _own_message(tx.conn, frame.chat_id, frame.message_id)
         is_admin = kind == "group" and roles[me] in ("owner", "admin")
         if message.sender_id != me and not is_admin:
@@ -217,7 +259,7 @@ async def mark_read(relay: Relay, conn: Connection, frame: MarkRead) -> None:
 
     async def job(tx: Tx) -> None:
         db = tx.conn
-        _, roles = await roles_for(db, frame.chat_id, me)
+        _, roles = await relay.roles_for(tx, frame.chat_id, me)
         last = (await db.execute(select(func.max(messages.c.id))
                                  .where(messages.c.chat_id == frame.chat_id))).scalar() or 0
         max_id = min(frame.max_id, int(last))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
@@ -35,12 +36,18 @@ MAX_BATCH = 256
 
 
 class Tx:
-    """A job's view of the writing transaction."""
+    """A job's view of the writing transaction.
 
-    __slots__ = ("conn", "callbacks")
+    ``raw`` is the writer's sqlite3 connection on SQLite (None on PostgreSQL): hot paths
+    run cached SQL strings on it directly (see ``relay.storage.hot``), skipping
+    SQLAlchemy's per-execute overhead, inside the same transaction as ``conn``.
+    """
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    __slots__ = ("conn", "callbacks", "raw")
+
+    def __init__(self, conn: AsyncConnection, raw: sqlite3.Connection | None = None) -> None:
         self.conn = conn
+        self.raw = raw
         self.callbacks: list[Callable[[], None]] = []
 
     def after_commit(self, callback: Callable[[], None]) -> None:
@@ -76,6 +83,9 @@ class Database:
         self._writer: asyncio.Task[None] | None = None
         self.batches = 0
         self.jobs = 0
+        self.on_rollback: list[Callable[[], None]] = []
+        """Called (in the writer) after any rolled-back transaction: in-memory state that
+        jobs built inside it (seq counters, caches) must be dropped."""
 
     @property
     def url(self) -> str:
@@ -169,7 +179,8 @@ class Database:
                 self.jobs += len(batch)
                 if sync_conn is not None:
                     outcomes = await loop.run_in_executor(
-                        self._write_thread, _run_batch_sync, sync_conn, [j for j, _ in batch])
+                        self._write_thread, _run_batch_sync, sync_conn, [j for j, _ in batch],
+                        self._rolled_back)
                     for (_, future), (tx, value, exc) in zip(batch, outcomes, strict=True):
                         _finish(future, tx, value, exc)
                 else:
@@ -194,7 +205,7 @@ class Database:
                         values.append(await job(tx))
                         txs.append(tx)
             except Exception:
-                pass  # re-run one by one below, so each job gets its own outcome
+                self._rolled_back()  # re-run one by one below: each job gets its own outcome
             else:
                 for (_, future), tx, value in zip(batch, txs, values, strict=True):
                     _finish(future, tx, value, None)
@@ -205,9 +216,18 @@ class Database:
                 async with conn.begin():
                     value = await job(tx)
             except Exception as exc:
+                self._rolled_back()
                 _finish(future, tx, None, exc)
             else:
                 _finish(future, tx, value, None)
+
+
+    def _rolled_back(self) -> None:
+        for hook in self.on_rollback:
+            try:
+                hook()
+            except Exception:
+                log.exception("rollback hook failed")
 
 
 class _SyncConn:
@@ -241,28 +261,33 @@ def _drive(coro: Coroutine[Any, Any, T]) -> T:
 Outcome = tuple[Tx, Any, BaseException | None]
 
 
-def _run_batch_sync(conn: Connection, jobs: list[Job]) -> list[Outcome]:
+def _run_batch_sync(
+    conn: Connection, jobs: list[Job], rolled_back: Callable[[], None]
+) -> list[Outcome]:
     """In the writer thread: the batch in one transaction, or one by one if any fails."""
+    raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
+    aconn = _sync_conn(conn)
     if len(jobs) > 1:
         txs: list[Tx] = []
         values: list[Any] = []
         try:
             with conn.begin():
                 for job in jobs:
-                    tx = Tx(_sync_conn(conn))
+                    tx = Tx(aconn, raw)
                     values.append(_drive(job(tx)))  # type: ignore[arg-type]
                     txs.append(tx)
         except Exception:
-            pass
+            rolled_back()
         else:
             return [(tx, value, None) for tx, value in zip(txs, values, strict=True)]
     outcomes: list[Outcome] = []
     for job in jobs:
-        tx = Tx(_sync_conn(conn))
+        tx = Tx(aconn, raw)
         try:
             with conn.begin():
                 value: Any = _drive(job(tx))  # type: ignore[arg-type]
         except Exception as exc:
+            rolled_back()
             outcomes.append((tx, None, exc))
         else:
             outcomes.append((tx, value, None))

@@ -1,11 +1,27 @@
-"""Shared pieces of the relay benchmarks: a light client, CPU sampling, percentiles."""
+"""Shared pieces of the relay benchmarks: a light raw-WebSocket client, CPU sampling,
+percentiles, and a bare aiohttp "reference relay" (no storage) as the machine's floor.
+
+The load generators must cost little CPU themselves (the bench machine has 2 cores):
+frames are pre-encoded bytes, pushes are decoded with narrow msgspec structs, and
+latency is read from a timestamp carried in the message text.
+
+``python _relay_bench.py reference --port N`` runs the reference relay: it speaks just
+enough of the protocol for the benches (hello, sign_up, open_direct_chat, create_group,
+send_message) and forwards each message to the other members without storing anything,
+the way a bare aiohttp broadcast would.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -31,41 +47,73 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+# --- pushes, decoded narrowly -----------------------------------------------------------
+
+
+class PushedMessage(msgspec.Struct):
+    text: str = ""
+    random_id: int = 0
+    sender_id: int = 0
+
+
+class PushedUpdate(msgspec.Struct):
+    kind: str = ""
+    message: PushedMessage | None = None
+
+
 class Incoming(msgspec.Struct):
     type: str
     id: int | None = None
     data: Any = None
-    update: Any = None
+    update: PushedUpdate | None = None
     code: str | None = None
 
 
 _decode = msgspec.json.Decoder(Incoming).decode
+RESULT_PREFIX = b'{"type":"result"'
+UPDATE_PREFIX = b'{"type":"update"'
 
 
-class BenchClient:
-    """Sends requests and hands every pushed frame to ``on_push``."""
+def send_frame(request_id: int, chat_id: int, random_id: int, text: str) -> bytes:
+    """A pre-encoded ``send_message`` request."""
+    return msgspec.json.encode({"type": "send_message", "id": request_id, "chat_id": chat_id,
+                                "random_id": random_id, "text": text})
+
+
+def stamp_text() -> str:
+    """Message text carrying the send time (ns since the epoch, comparable across procs)."""
+    return f"t{time.time_ns()}"
+
+
+def stamp_of(text: str) -> float:
+    """Seconds since the epoch of a ``stamp_text``."""
+    return int(text[1:]) / 1e9
+
+
+class RawClient:
+    """One WebSocket: ``request`` for setup; afterwards ``on_frame(bytes)`` sees everything
+    that is not the answer to a pending request."""
 
     def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         self.ws = ws
         self.ids = itertools.count(1)
         self.pending: dict[int, asyncio.Future[Incoming]] = {}
-        self.on_push = lambda frame: None
-        self.on_result = lambda frame: None
+        self.on_frame: Any = lambda data: None
         self.task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
+        pending = self.pending
         async for msg in self.ws:
-            if msg.type != aiohttp.WSMsgType.TEXT:
+            if msg.type not in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
                 break
-            frame = _decode(msg.data)
-            if frame.type in ("result", "error"):
-                fut = self.pending.pop(frame.id or -1, None)
+            data: bytes = msg.data if isinstance(msg.data, bytes) else msg.data.encode()
+            if pending and data.startswith((RESULT_PREFIX, b'{"type":"error"')):
+                frame = _decode(data)
+                fut = pending.pop(frame.id or -1, None)
                 if fut is not None:
                     fut.set_result(frame)
-                else:
-                    self.on_result(frame)
-            else:
-                self.on_push(frame)
+                    continue
+            self.on_frame(data)
 
     async def request(self, kind: str, **fields: Any) -> Any:
         rid = next(self.ids)
@@ -77,19 +125,144 @@ class BenchClient:
             raise RuntimeError(f"{kind}: {frame.code}")
         return frame.data
 
-    async def send_nowait(self, kind: str, **fields: Any) -> None:
-        rid = next(self.ids) + 1_000_000_000
-        await self.ws.send_bytes(msgspec.json.encode({"type": kind, "id": rid, **fields}))
 
-
-async def connect(http: aiohttp.ClientSession, ws_url: str, name: str) -> tuple[BenchClient, int]:
-    ws = await http.ws_connect(ws_url, max_msg_size=0)
+async def connect(http: aiohttp.ClientSession, ws_url: str, name: str) -> tuple[RawClient, int]:
+    """A signed-up client (fresh account ``name``) and its user id."""
+    ws = await http.ws_connect(ws_url, max_msg_size=0, decode_text=False, autoping=True)
     await ws.send_bytes(b'{"type":"hello","protocol":1}')
-    client = BenchClient.__new__(BenchClient)
     welcome = await ws.receive()
-    assert b"welcome" in (welcome.data if isinstance(welcome.data, bytes)
-                          else welcome.data.encode()), welcome
-    BenchClient.__init__(client, ws)
+    assert b"welcome" in welcome.data, welcome
+    client = RawClient(ws)
     auth = await client.request("sign_up", username=name, display_name=name,
                                 password="benchmark-password")
     return client, int(auth["user"]["id"])
+
+
+def run_loop(coro: Any) -> Any:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
+# --- the reference relay ----------------------------------------------------------------
+
+
+class _RefFrame(msgspec.Struct):
+    type: str
+    id: int = 0
+    username: str = ""
+    user_id: int = 0
+    chat_id: int = 0
+    random_id: int = 0
+    text: str = ""
+    member_ids: list[int] = []
+
+
+class _RefMessage(msgspec.Struct):
+    id: int
+    chat_id: int
+    sender_id: int
+    date: float
+    text: str
+    random_id: int
+
+
+def _serve_reference(port: int) -> None:
+    from aiohttp import WSMsgType, web
+
+    decode = msgspec.json.Decoder(_RefFrame).decode
+    encode = msgspec.json.Encoder().encode
+    sockets: dict[int, web.WebSocketResponse] = {}
+    chats: dict[int, list[int]] = {}
+    seqs: dict[int, int] = {}
+    counter = itertools.count(1)
+    message_ids = itertools.count(1)
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def ws_handler(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0, compress=False)
+        await ws.prepare(request)
+        me = 0
+        async for msg in ws:
+            frame = decode(msg.data)
+            head = b'{"type":"result","id":' + str(frame.id).encode() + b',"data":'
+            if frame.type == "hello":
+                await ws.send_bytes(b'{"type":"welcome","protocol":1}')
+            elif frame.type == "sign_up":
+                me = next(counter)
+                sockets[me] = ws
+                seqs[me] = 0
+                await ws.send_bytes(head + encode({"user": {"id": me}}) + b"}")
+            elif frame.type in ("open_direct_chat", "create_group"):
+                chat_id = next(counter)
+                others = [frame.user_id] if frame.type == "open_direct_chat" else frame.member_ids
+                chats[chat_id] = [me, *others]
+                await ws.send_bytes(head + encode({"id": chat_id}) + b"}")
+            elif frame.type == "send_message":
+                message = _RefMessage(id=next(message_ids), chat_id=frame.chat_id,
+                                      sender_id=me, date=time.time(), text=frame.text,
+                                      random_id=frame.random_id)
+                body = encode(message)
+                await ws.send_bytes(head + body + b"}")
+                update = b',"update":{"kind":"new_message","message":' + body + b"}}"
+                for uid in chats[frame.chat_id]:
+                    if uid != me:
+                        seqs[uid] += 1
+                        await sockets[uid].send_bytes(
+                            b'{"type":"update","seq":' + str(seqs[uid]).encode() + update)
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/v1/ws", ws_handler)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, handle_signals=True,
+                loop=_new_loop())
+
+
+def _new_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+class ReferenceRelay:
+    """The reference relay as a subprocess: ``ws_url``, ``pid``, ``stop()``."""
+
+    def __init__(self) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        self.ws_url = f"ws://127.0.0.1:{self.port}/v1/ws"
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "reference", "--port", str(self.port)])
+        self.pid = self.proc.pid
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1):
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.05)
+        self.stop()
+        raise TimeoutError("reference relay did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "reference" and sys.argv[2] == "--port":
+        _serve_reference(int(sys.argv[3]))
+    else:
+        sys.exit("usage: _relay_bench.py reference --port N")

@@ -94,10 +94,21 @@ async def test_peer_disconnects_mid_call(relay: RunningRelay, tmp_path: Path) ->
         print("alice ended", ended, flush=True)
         assert ended.reason is EndReason.PEER_OFFLINE
         print("wait closed", flush=True)
+        _t = engine(outgoing)._pc
+        print("PCSTATE", _t, _t and _t._RTCPeerConnection__closeTask, flush=True)
+        import traceback
+        if _t is not None and _t._RTCPeerConnection__closeTask is not None and _t._RTCPeerConnection__closeTask.done():
+            traceback.print_exception(_t._RTCPeerConnection__closeTask.exception())
         async def dump():
             await asyncio.sleep(10)
             for t in asyncio.all_tasks():
-                t.print_stack(limit=40)
+                c = t.get_coro()
+                chain = []
+                while c is not None:
+                    fr = getattr(c, "cr_frame", None) or getattr(c, "gi_frame", None)
+                    chain.append(f"{getattr(c, '__qualname__', c)}:{fr.f_lineno if fr else '?'}")
+                    c = getattr(c, "cr_await", None) or getattr(c, "gi_yieldfrom", None)
+                print("TASK", " -> ".join(chain), flush=True)
         d = asyncio.create_task(dump())
         await asyncio.wait_for(outgoing.wait_closed(), 5)
         print("closed", flush=True)

@@ -1,0 +1,170 @@
+"""The writer's hot paths: in-memory state owned by the single writer, and cached SQL.
+
+A 1:1 send used to cost ~6 SQLAlchemy statements (idempotency SELECT, chat kind, members,
+INSERT, UPDATE … RETURNING of the seq heads, INSERT of the updates), and SQLAlchemy's
+per-execute work (cache key, compile lookup, result set-up) was most of the relay's CPU,
+not SQLite. Here:
+
+- ``WriterState`` keeps what the writer would otherwise re-read on every send: chat
+  kind and member roles (dropped by every job that changes membership), each user's seq
+  head (SQLite only: loaded lazily, bumped in memory and persisted in the same
+  transaction), and recent (sender, random_id) → message id. Every rolled-back
+  transaction clears it all (``Database.on_rollback``), so it never holds uncommitted
+  state. It lives in one relay process: several nodes on one PostgreSQL would need the
+  broker to carry invalidations (docs/operator.md); seq heads on PostgreSQL therefore
+  stay in the database (``UPDATE … RETURNING``, a row lock), safe across nodes.
+- On SQLite, statements run on the writer's raw ``sqlite3`` connection with SQL strings
+  compiled once from the SQLAlchemy Core statements below (``executemany`` for rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from relay.storage.database import Tx
+from relay.storage.queries import emit as emit_sql
+from relay.storage.queries import member_roles
+from relay.storage.schema import chats, messages, updates, users
+
+CACHE_LIMIT = 100_000
+"""Entries per cache; a full cache is simply emptied (everything reloads lazily)."""
+
+MESSAGE_FIELDS = ("chat_id", "sender_id", "date", "random_id", "text", "reply_to", "forward",
+                  "attachment", "call", "edit_date", "deleted")
+
+
+def _compile(stmt: ClauseElement) -> tuple[str, tuple[str, ...]]:
+    """SQL text (qmark) and bind names in order, for the raw sqlite3 connection."""
+    compiled = stmt.compile(dialect=sqlite_dialect.dialect())
+    assert isinstance(compiled, SQLCompiler)
+    return str(compiled), tuple(compiled.positiontup or ())
+
+
+_INSERT_MESSAGE_STMT = (
+    sqlite_insert(messages)
+    .values({name: bindparam(name) for name in MESSAGE_FIELDS})
+    .on_conflict_do_nothing(index_elements=[messages.c.sender_id, messages.c.random_id])
+    .returning(messages.c.id)
+)
+INSERT_MESSAGE, _insert_message_order = _compile(_INSERT_MESSAGE_STMT)
+assert _insert_message_order == MESSAGE_FIELDS, _insert_message_order
+SELECT_MESSAGE_ID, _ = _compile(
+    select(messages.c.id).where(messages.c.sender_id == bindparam("s"),
+                                messages.c.random_id == bindparam("r")))
+SELECT_CHAT_KIND, _ = _compile(select(chats.c.kind).where(chats.c.id == bindparam("c")))
+INSERT_UPDATE, _insert_update_order = _compile(
+    updates.insert().values(user_id=bindparam("u"), seq=bindparam("s"),
+                            payload=bindparam("p")))
+assert _insert_update_order == ("u", "s", "p"), _insert_update_order
+SET_SEQ, _set_seq_order = _compile(
+    update(users).where(users.c.id == bindparam("u")).values(seq=bindparam("s")))
+assert _set_seq_order == ("s", "u"), _set_seq_order
+SELECT_SEQS = "SELECT id, seq FROM users WHERE id IN ({})"
+
+
+class WriterState:
+    """What the single writer remembers between transactions (see the module doc)."""
+
+    __slots__ = ("seqs", "roles", "recent")
+
+    def __init__(self) -> None:
+        self.seqs: dict[int, int] = {}
+        self.roles: dict[int, tuple[str, dict[int, str]]] = {}
+        self.recent: dict[tuple[int, int], int] = {}
+
+    def clear(self) -> None:
+        self.seqs.clear()
+        self.roles.clear()
+        self.recent.clear()
+
+    def forget_chat(self, chat_id: int) -> None:
+        """Membership or roles of ``chat_id`` change in this transaction."""
+        self.roles.pop(chat_id, None)
+
+    async def chat_roles(self, tx: Tx, chat_id: int) -> tuple[str, dict[int, str]] | None:
+        """The chat's kind and roles (join order), or None if there is no such chat."""
+        hit = self.roles.get(chat_id)
+        if hit is not None:
+            return hit
+        if tx.raw is not None:
+            row = tx.raw.execute(SELECT_CHAT_KIND, (chat_id,)).fetchone()
+            kind = None if row is None else str(row[0])
+        else:
+            kind = (await tx.conn.execute(
+                select(chats.c.kind).where(chats.c.id == chat_id))).scalar()
+        if kind is None:
+            return None
+        entry = (str(kind), await member_roles(tx.conn, chat_id))
+        if len(self.roles) >= CACHE_LIMIT:
+            self.roles.clear()
+        self.roles[chat_id] = entry
+        return entry
+
+    def remember_send(self, sender_id: int, random_id: int, message_id: int) -> None:
+        recent = self.recent
+        if len(recent) >= CACHE_LIMIT:
+            for key in list(recent)[: CACHE_LIMIT // 2]:  # oldest half (insertion order)
+                del recent[key]
+        recent[(sender_id, random_id)] = message_id
+
+    async def insert_message(self, tx: Tx, row: dict[str, Any]) -> int | None:
+        """Insert a message row; None if (sender_id, random_id) already exists."""
+        if tx.raw is not None:
+            found = tx.raw.execute(INSERT_MESSAGE, [row[k] for k in MESSAGE_FIELDS]).fetchone()
+            return None if found is None else int(found[0])
+        stmt = (pg_insert(messages).values(**row)
+                .on_conflict_do_nothing(index_elements=["sender_id", "random_id"])
+                .returning(messages.c.id))
+        found_id = (await tx.conn.execute(stmt)).scalar()
+        return None if found_id is None else int(found_id)
+
+    async def existing_message_id(self, tx: Tx, sender_id: int, random_id: int) -> int | None:
+        hit = self.recent.get((sender_id, random_id))
+        if hit is not None:
+            return hit
+        if tx.raw is not None:
+            found = tx.raw.execute(SELECT_MESSAGE_ID, (sender_id, random_id)).fetchone()
+            return None if found is None else int(found[0])
+        found_id = (await tx.conn.execute(select(messages.c.id).where(
+            messages.c.sender_id == sender_id, messages.c.random_id == random_id))).scalar()
+        return None if found_id is None else int(found_id)
+
+    async def emit(
+        self, tx: Tx, items: Sequence[tuple[int, bytes]]
+    ) -> list[tuple[int, int, bytes]]:
+        """Append updates to users' sequences: (user id, payload) → (user id, seq, payload)."""
+        if not items:
+            return []
+        raw = tx.raw
+        if raw is None:
+            return await emit_sql(tx.conn, items)
+        seqs = self.seqs
+        missing = {uid for uid, _ in items if uid not in seqs}
+        if missing:
+            if len(seqs) + len(missing) > CACHE_LIMIT:
+                seqs.clear()
+                missing = {uid for uid, _ in items}
+            ids = list(missing)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                sql = SELECT_SEQS.format(",".join("?" * len(chunk)))
+                for uid, head in raw.execute(sql, chunk):
+                    seqs[int(uid)] = int(head)
+        out: list[tuple[int, int, bytes]] = []
+        heads: dict[int, int] = {}
+        for uid, payload in items:
+            seq = seqs[uid] + 1  # KeyError: no such user, as with the SQL path
+            seqs[uid] = heads[uid] = seq
+            out.append((uid, seq, payload))
+        raw.executemany(SET_SEQ, [(seq, uid) for uid, seq in heads.items()])
+        raw.executemany(INSERT_UPDATE, out)
+        return out
+
