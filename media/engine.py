@@ -53,6 +53,9 @@ from media.verify import sdp_fingerprint
 
 log = logging.getLogger(__name__)
 
+MEDIA_SILENCE_SECONDS = 4.0
+"""No remote audio for this long on a connected call counts as a failed media path."""
+
 
 class SenderTrack(MediaStreamTrack):
     """What a sender encodes: frames of ``source`` or, when disabled, silence / black.
@@ -145,6 +148,8 @@ class AiortcEngine:
         self._closed = False
         self._link = "new"
         self._last_stats: tuple[float, int, int] | None = None
+        self._watchdog: asyncio.Task[None] | None = None
+        self.silence_timeout = MEDIA_SILENCE_SECONDS
         if self.local.video is not None:
             self._start_self_view()
 
@@ -219,16 +224,13 @@ class AiortcEngine:
             return
         self._closed = True
         pc, self._pc = self._pc, None
-        print("E pc.close", flush=True)
         if pc is not None:
             await pc.close()  # stops transceivers; senders stop their SenderTracks
         for track in self._senders.values():
             track.stop()
         self._senders.clear()
         self.local.stop()  # sources end → MediaRelay's readers and our consumers end
-        print("E drain", flush=True)
         await self._drain_relay()
-        print("E tasks", self._tasks, flush=True)
         if self._tasks:
             _, pending = await asyncio.wait(set(self._tasks), timeout=2.0)
             for task in pending:
@@ -365,10 +367,42 @@ class AiortcEngine:
                 return  # a replaced or closing connection
             state = pc.connectionState
             self._link = state
+            if state == "connected" and self._watchdog is None:
+                self._watchdog = asyncio.get_running_loop().create_task(self._watch_media())
+                self._tasks.add(self._watchdog)
             if state in ("connecting", "connected", "failed", "closed"):
-                self._delegate.engine_link_changed(state)  # type: ignore[arg-type]
+                # aiortc emits this from inside close(): an exception escaping here would
+                # leave the peer connection half-closed and every later close() waiting.
+                try:
+                    self._delegate.engine_link_changed(state)  # type: ignore[arg-type]
+                except Exception:
+                    log.exception("call %s: link handler failed", self.spec.call_id)
 
         return changed
+
+    async def _watch_media(self) -> None:
+        """aiortc notices a vanished peer only when ICE consent expires (~30 s). Audio
+        always flows (mute sends silence), so a few seconds without any remote audio
+        frame means the path is gone: report ``failed`` (the call then tries an ICE
+        restart once). Runs for the engine's life."""
+        last_count, last_change = -1, time.monotonic()
+        reported = False
+        while not self._closed:
+            await asyncio.sleep(0.25)
+            count = self.audio_out.frames
+            now = time.monotonic()
+            if count != last_count:
+                last_count, last_change, reported = count, now, False
+            elif not reported and now - last_change > self.silence_timeout:
+                pc = self._pc
+                if pc is not None and pc.connectionState == "connected":
+                    reported = True
+                    log.info("call %s: no remote media for %.1fs", self.spec.call_id,
+                             now - last_change)
+                    try:
+                        self._delegate.engine_link_changed("failed")
+                    except Exception:
+                        log.exception("call %s: link handler failed", self.spec.call_id)
 
     async def _drain_relay(self) -> None:
         tasks = getattr(self._relay, "_MediaRelay__tasks", {})

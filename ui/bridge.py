@@ -55,7 +55,10 @@ class Bridge(QObject):
             self.attach(bus)
 
     def attach(self, bus: ev.EventBus) -> None:
+        """Listen to ``bus``. Attach before the client starts (``ClientApp.open(...,
+        start=False)``, then ``start()``) so no event is missed."""
         self.detach()
+        self.last_connection_state = ""
         self._unsubscribe = bus.subscribe(self._on_event)
 
     def detach(self) -> None:

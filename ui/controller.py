@@ -1,9 +1,15 @@
 """The application controller: which window shows when, and who owns the session.
 
 First run: the account page (relay, sign up / sign in, local passcode). Later runs: the
-unlock page; a wrong passcode says so and lets the user retry. Once unlocked and signed in:
-the main window, bridge, tray and notifications. ``aclose()`` shuts everything down in
-order (windows' tasks, then the core session).
+key remembered in the OS keychain opens the profile at once; without one, the unlock page
+asks for the passcode (a wrong one says so and lets the user retry). Once unlocked and
+signed in: the main window, bridge, tray and notifications. When the relay ends the
+session (revoked on another device, expired), the main window closes and the sign-in page
+asks for the password again; the local history stays. ``aclose()`` shuts everything down
+in order (windows' tasks, then the core session).
+
+The core session is opened without connecting, the bridge subscribes, and only then does
+the session start: the UI sees every event from the first "connecting" on.
 
 Signals: ``main_window_shown(object)``, ``auth_shown(str page)``, ``language_applied(str)``.
 """
@@ -20,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 from app.services.session import STORE_FILE, ClientApp, ClientConfig
 from ui.bridge import Bridge
 from ui.dialogs.settings import SettingsDialog
-from ui.errors import describe
+from ui.errors import describe, describe_code
 from ui.i18n import apply_language
 from ui.preferences import Preferences
 from ui.session import UiSession
@@ -77,14 +83,31 @@ class AppController(QObject):
         return (self.profile_dir / STORE_FILE).exists()
 
     def start(self) -> None:
-        if self.store_exists:
+        if not self.store_exists:
+            self._show_auth("account")
+        elif ClientApp.keychain_available():
+            self.tasks.run(ClientApp.open_with_keychain(self.profile_dir, config=self.config,
+                                                        start=False),
+                           self._opened_from_keychain, self._keychain_failed)
+        else:
+            self._show_auth("unlock")
+
+    def _opened_from_keychain(self, client: ClientApp | None) -> None:
+        if client is None:
             self._show_auth("unlock")
         else:
-            self._show_auth("account")
+            self._unlocked(client)
+
+    def _keychain_failed(self, exc: BaseException) -> None:
+        log.info("opening with the keychain failed: %r", exc)
+        self._show_auth("unlock")
+        if self.auth_window is not None:
+            self.auth_window.unlock_page.show_error(describe(exc))
 
     def _ensure_auth_window(self) -> AuthWindow:
         if self.auth_window is None:
             w = AuthWindow()
+            w.set_keychain_available(ClientApp.keychain_available())
             w.unlock_requested.connect(self.unlock)
             w.account_requested.connect(self.submit_account)
             self.auth_window = w
@@ -102,9 +125,10 @@ class AppController(QObject):
         self.auth_shown.emit(page)
 
     # --- unlock ----------------------------------------------------------------------------
-    def unlock(self, passcode: str) -> None:
-        self.tasks.run(ClientApp.open(self.profile_dir, passcode, config=self.config), self._unlocked,
-                       self._unlock_failed)
+    def unlock(self, passcode: str, remember: bool = False) -> None:
+        self.tasks.run(ClientApp.open(self.profile_dir, passcode, config=self.config, start=False,
+                                      remember=remember),
+                       self._unlocked, self._unlock_failed)
 
     def _unlock_failed(self, exc: BaseException) -> None:
         log.info("unlock failed: %r", exc)
@@ -113,20 +137,19 @@ class AppController(QObject):
 
     def _unlocked(self, client: ClientApp) -> None:
         mark("unlocked")
-        self.client = client
-        self._attach_bridge()
-        self.relay_url = client.relay_url
+        self._adopt(client)
         if client.me is None:
             self._show_auth("account")
         else:
             self._show_main()
 
-    def _attach_bridge(self) -> None:
-        assert self.client is not None
-        self.bridge.attach(self.client.bus)
-        self.bridge.last_connection_state = str(self.client.connection.state) if hasattr(
-            self.client.connection, "state") else ""
-        self.session = UiSession(self.client)
+    def _adopt(self, client: ClientApp) -> None:
+        """Own ``client``: the bridge subscribes first, then the client starts connecting."""
+        self.client = client
+        self.relay_url = client.relay_url
+        self.bridge.attach(client.bus)
+        self.session = UiSession(client)
+        client.start()
 
     # --- sign up / sign in -----------------------------------------------------------------
     def submit_account(self, form: dict) -> None:
@@ -134,9 +157,9 @@ class AppController(QObject):
 
     async def _account(self, form: dict) -> None:
         if self.client is None:
-            self.client = await ClientApp.open(self.profile_dir, form["passcode"], form["relay_url"],
-                                               config=self.config)
-            self._attach_bridge()
+            self._adopt(await ClientApp.open(self.profile_dir, form["passcode"], form["relay_url"],
+                                             config=self.config, start=False,
+                                             remember=bool(form.get("remember"))))
         assert self.client is not None
         if form["mode"] == "sign_up":
             await self.client.account.sign_up(form["username"], form["display_name"], form["password"])
@@ -195,15 +218,24 @@ class AppController(QObject):
             log.exception("call UI unavailable")
 
     def _on_signed_out(self, reason: str) -> None:
+        """The user signed out, or the relay ended the session (the core has already
+        forgotten the dead token): back to the sign-in page, with the reason."""
         log.info("signed out: %s", reason)
-        self.tasks.run(self._close_main(), lambda _r: self._show_auth("account"))
+        me = self.client.me if self.client is not None else None
+        username = me.username if me is not None else ""
+        message = "" if reason == "signed_out" else describe_code(reason)
+
+        def ask_to_sign_in(_r: None) -> None:
+            self._show_auth("account")
+            if self.auth_window is not None:
+                self.auth_window.account_page.show_signed_out(message, username)
+
+        self.tasks.run(self._close_main(), ask_to_sign_in)
 
     async def _close_main(self) -> None:
         w, self.main_window = self.main_window, None
-        try:
+        if w is not None:  # connected in _show_main
             self.bridge.signed_out.disconnect(self._on_signed_out)
-        except (RuntimeError, TypeError):
-            pass
         if self.notifier is not None:
             self.notifier.close()
             self.notifier = None

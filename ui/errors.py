@@ -24,10 +24,16 @@ def _codes() -> dict[str, str]:
         "rate_limited": _tr("Too many requests. Please wait a moment and try again."),
         "blob_too_large": _tr("The file is too large (50 MB at most)."),
         "too_many_members": _tr("The group is full."),
-        "token_revoked": _tr("This device was signed out."),
+        "token_revoked": _tr("This device was signed out. Sign in again."),
         "token_expired": _tr("The session expired. Sign in again."),
+        "token_invalid": _tr("The relay no longer knows this session. Sign in again."),
         "internal": _tr("The relay had a problem. Try again."),
     }
+
+
+def describe_code(code: str) -> str:
+    """A sentence for the user about a protocol error code (e.g. why a session ended)."""
+    return _codes().get(code) or _tr("Something went wrong: %1").replace("%1", code)
 
 
 def describe(exc: BaseException) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TS_DIR = ROOT / "resources" / "translations"
 LANGUAGES = ("ar",)
-EXCLUDE = {"calls", "call.py", "pip.py", "incoming_call.py", "i18n_tools.py", "selftest.py"}
+EXCLUDE = {"i18n_tools.py", "selftest.py"}  # developer tools: their output is not UI
 
 
 def sources() -> list[Path]:
@@ -31,12 +31,15 @@ def tool(name: str) -> str:
 def main() -> int:
     for lang in LANGUAGES:
         ts = TS_DIR / f"risala_{lang}.ts"
-        subprocess.run([tool("pyside6-lupdate"), *map(str, sources()), "-ts", str(ts)], check=True)
+        # -no-obsolete: fill_ar.py re-adds the strings lupdate cannot see (its EXTRA)
+        lupdate = [tool("pyside6-lupdate"), "-no-obsolete", *map(str, sources())]
+        subprocess.run([*lupdate, "-ts", str(ts)], check=True)
         filler = TS_DIR / f"fill_{lang}.py"
         if filler.exists():  # re-apply the translations kept in code, then compile
             subprocess.run([sys.executable, str(filler)], check=True)
         else:
-            subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+            qm = ts.with_suffix(".qm")
+            subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True)
     return 0
 
 

@@ -280,16 +280,11 @@ class UiSession:
     async def save_draft(self, chat_id: int, text: str) -> None:
         await self.chats.save_draft(chat_id, text)
 
-    async def set_flags(self, chat_id: int, *, pinned: bool | None = None, muted: bool | None = None) -> None:
-        setter = getattr(self.chats, "set_chat_flags", None)
-        if setter is not None:
-            await setter(chat_id, pinned=pinned, muted=muted)
-            return
-        # gap: ChatService has no flag setter yet; the store has one
-        await self.app.store.call(lambda s: s.set_chat_flags(chat_id, pinned=pinned, muted=muted))
-        from app.client.events import ChatsChanged
+    async def set_pinned(self, chat_id: int, pinned: bool) -> None:
+        await self.chats.set_pinned(chat_id, pinned)
 
-        self.app.bus.publish(ChatsChanged((chat_id,)))
+    async def set_muted(self, chat_id: int, muted: bool) -> None:
+        await self.chats.set_muted(chat_id, muted)
 
     async def open_direct(self, username: str) -> int:
         return await self.chats.open_direct_chat(username)
@@ -322,4 +317,4 @@ class UiSession:
 
     async def change_passcode(self, old: str, new: str) -> None:
         """Re-key the local store (Argon2id runs on the store's thread)."""
-        await self.app.astore.change_passcode(old, new)
+        await self.app.change_passcode(old, new)

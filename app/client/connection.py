@@ -3,7 +3,8 @@
 One ``Connection`` owns one background task that keeps a socket open: it connects, says
 ``hello``, waits for ``welcome``, then reads frames until the socket drops, and tries
 again after an exponential, jittered, capped delay. It stops retrying only when the relay
-rejects the token (revoked, expired, invalid): the app must then ask the user to sign in.
+rejects the token (revoked, expired, invalid): it forgets the token (``token`` is then None)
+and the app must ask the user to sign in.
 
 Requests are matched to replies by id; ``request()`` returns the typed result (see
 ``app.protocol.frames.RESULT_TYPES``) or raises ``RequestError``/``RequestTimeout``/
@@ -364,6 +365,7 @@ class Connection:
                     welcome = await self._handshake(ws)
                 except _AuthFailed as exc:
                     await ws.close()
+                    self._token = None  # dead: never offered again
                     self._set_state(ConnectionState.AUTH_FAILED, exc.code)
                     return
                 except RequestError as exc:
@@ -376,6 +378,7 @@ class Connection:
                 else:
                     auth_code = await self._serve(ws, welcome)
                     if auth_code is not None:
+                        self._token = None
                         self._set_state(ConnectionState.AUTH_FAILED, auth_code)
                         return
                     detail = "connection lost"

@@ -519,11 +519,9 @@ class Call:
             log.warning("call %s: %r", self.call_id, exc)
             self._fail(_error_code(exc) or str(exc) or type(exc).__name__)
 
-    def _arm_timer(self, seconds: float) -> None:
+    def _arm_timer(self, seconds: float, detail: str = "timed out connecting") -> None:
         self._cancel_timer()
-        self._timer = asyncio.get_running_loop().call_later(
-            seconds, self._fail, "timed out connecting"
-        )
+        self._timer = asyncio.get_running_loop().call_later(seconds, self._fail, detail)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

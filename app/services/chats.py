@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.client.connection import ClientError
+from app.client.events import ChatsChanged
 from app.client.local import OutgoingMessage
 from app.client.sync import fetch_missing_users, publish_changes
 from app.protocol import types as wire
@@ -111,6 +112,23 @@ class ChatService:
 
     async def save_draft(self, chat_id: int, text: str) -> None:
         await self._app.store.call(lambda s: s.set_draft(chat_id, text))
+
+    async def set_pinned(self, chat_id: int, pinned: bool) -> None:
+        """Pin the chat to the top of the list (or unpin it). Local to this device."""
+        await self._set_flags(chat_id, pinned=pinned)
+
+    async def set_muted(self, chat_id: int, muted: bool) -> None:
+        """Mute the chat (no notifications) or unmute it. Local to this device."""
+        await self._set_flags(chat_id, muted=muted)
+
+    async def _set_flags(
+        self, chat_id: int, *, pinned: bool | None = None, muted: bool | None = None
+    ) -> None:
+        changed = await self._app.store.call(
+            lambda s: s.set_chat_flags(chat_id, pinned=pinned, muted=muted)
+        )
+        if changed:
+            self._app.bus.publish(ChatsChanged((chat_id,)))
 
     def typing_users(self, chat_id: int) -> tuple[int, ...]:
         return self._app.typing.typing(chat_id)

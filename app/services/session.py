@@ -1,19 +1,23 @@
 """``ClientApp``: one signed-in profile, wired together and owned in one place.
 
-Given a profile directory and its passcode, ``ClientApp.open`` unlocks (or creates) the
-encrypted store, connects to the relay and starts sync and outbox delivery. It owns every
-task the core runs (connection, sync, outbox) and ``close()`` cancels and awaits them all,
-then closes the store. The UI holds one ``ClientApp`` and talks to ``app.account`` and
-``app.chats``; it listens to ``app.bus``.
+Given a profile directory and its passcode (or the raw key remembered in the OS
+keychain), ``ClientApp.open`` unlocks (or creates) the encrypted store; ``start()`` then
+connects to the relay and starts sync and outbox delivery. Opening with ``start=False``
+lets subscribers attach to ``app.bus`` first, so they see every event from the first
+``connecting`` on. It owns every task the core runs (connection, sync, outbox) and
+``close()`` cancels and awaits them all, then closes the store. The UI holds one
+``ClientApp`` and talks to ``app.account`` and ``app.chats``; it listens to ``app.bus``.
 
 Events: everything in ``app.client.events``; this class itself publishes ``SignedOut``
-when the relay rejects the session (``ConnectionState.AUTH_FAILED``) and ``CallEvent``
-for call frames.
+when the relay rejects the session (``ConnectionState.AUTH_FAILED``: the dead token is
+cleared from the store first, local history stays) and ``CallEvent`` for call frames.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +48,8 @@ from app.protocol.types import NewMessage, User
 from app.services.account import AccountService
 from app.services.chats import ChatService
 from app.store.aio import AsyncStore
-from app.store.keys import DEFAULT_KDF, KdfParams
+from app.store.errors import WrongPasscode
+from app.store.keys import DEFAULT_KDF, KdfParams, KeychainKeys
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +128,8 @@ class ClientApp:
             self.bus.subscribe(self._on_event),
         ]
         self._closed = False
+        self._started = False
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @classmethod
     async def open(
@@ -132,8 +139,12 @@ class ClientApp:
         relay_url: str | None = None,
         *,
         config: ClientConfig | None = None,
+        start: bool = True,
+        remember: bool = False,
     ) -> ClientApp:
-        """Unlock (or create) the profile in ``profile_dir`` and start connecting.
+        """Unlock (or create) the profile in ``profile_dir``; with ``start`` (the default)
+        start connecting at once, else call ``start()`` after subscribing to ``bus``.
+        ``remember`` keeps the store's key in the OS keychain (see ``remember_on_device``).
 
         Raises ``app.store.errors.WrongPasscode`` (and other ``StoreError``s) from the store,
         ``ProfileError`` when a new profile has no ``relay_url``.
@@ -146,6 +157,45 @@ class ClientApp:
             if relay_url is None:
                 raise ProfileError("a new profile needs the relay's address")
             astore = await AsyncStore.create(path, passcode, kdf=config.kdf)
+        app = await cls._from_store(profile_dir, astore, relay_url, config)
+        if remember:
+            await app.remember_on_device(True)
+        if start:
+            app.start()
+        return app
+
+    @classmethod
+    async def open_with_keychain(
+        cls, profile_dir: Path, *, config: ClientConfig | None = None, start: bool = True
+    ) -> ClientApp | None:
+        """Open an existing profile with the key remembered in the OS keychain, without
+        the passcode. None when there is no keychain, no remembered key, or a stale one
+        (the passcode changed elsewhere: the stale key is forgotten); then ask for the
+        passcode. Other ``StoreError``s are raised as from ``open``."""
+        path = profile_dir / STORE_FILE
+        keys = keychain_for(profile_dir)
+        key = await asyncio.to_thread(keys.get) if path.exists() else None
+        if key is None:
+            return None
+        try:
+            astore = await AsyncStore.open_with_key(path, key)
+        except WrongPasscode:
+            await asyncio.to_thread(keys.delete)
+            return None
+        app = await cls._from_store(profile_dir, astore, None, config or ClientConfig())
+        if start:
+            app.start()
+        return app
+
+    @staticmethod
+    def keychain_available() -> bool:
+        """Whether this computer has an OS keychain to remember the key in."""
+        return KeychainKeys.available()
+
+    @classmethod
+    async def _from_store(
+        cls, profile_dir: Path, astore: AsyncStore, relay_url: str | None, config: ClientConfig
+    ) -> ClientApp:
         try:
             account = await astore.account()
             url = relay_url or (account.relay_url if account is not None else None)
@@ -157,14 +207,47 @@ class ClientApp:
         except BaseException:
             await astore.close()
             raise
-        app = cls(profile_dir, astore, url, token, me, config)
-        app.start()
-        return app
+        return cls(profile_dir, astore, url, token, me, config)
 
     def start(self) -> None:
+        """Start sync, outbox delivery and the connection (once; later calls do nothing)."""
+        if self._started:
+            return
+        if self._closed:
+            raise RuntimeError("the client is closed")
+        self._started = True
         self.sync.start()
         self.outbox.start()
         self.connection.start()
+
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    # --- the key in the OS keychain ----------------------------------------------------
+
+    async def remember_on_device(self, remember: bool) -> bool:
+        """Keep (or forget) this store's key in the OS keychain, so the next start needs
+        no passcode. Returns whether the keychain now matches the wish (False: no
+        keychain on this computer, or it refused)."""
+        keys = keychain_for(self.profile_dir)
+        if remember:
+            return await asyncio.to_thread(keys.set, self.astore.key)
+        await asyncio.to_thread(keys.delete)
+        return True
+
+    async def remembered_on_device(self) -> bool:
+        """Whether the keychain holds this store's current key."""
+        key = await asyncio.to_thread(keychain_for(self.profile_dir).get)
+        return key is not None and key == self.astore.key
+
+    async def change_passcode(self, old: str, new: str) -> None:
+        """Re-key the store (Argon2id on the store's thread); a key remembered in the
+        keychain is replaced by the new one. Raises ``WrongPasscode`` for a wrong ``old``."""
+        remembered = await self.remembered_on_device()
+        await self.astore.change_passcode(old, new, kdf=self.config.kdf)
+        if remembered:
+            await self.remember_on_device(True)
 
     async def close(self) -> None:
         """Stop every task, close the socket and the store. Idempotent."""
@@ -173,6 +256,10 @@ class ClientApp:
         self._closed = True
         for unsubscribe in self._unsubscribe:
             unsubscribe()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.outbox.close()
         await self.sync.close()
         await self.connection.close()
@@ -207,4 +294,24 @@ class ClientApp:
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, ConnectionStateChanged) and event.state is ConnectionState.AUTH_FAILED:
-            self.bus.publish(SignedOut(event.detail))
+            self._own(self._session_ended(event.detail))
+
+    async def _session_ended(self, reason: str) -> None:
+        """The relay rejected the token (revoked, expired, unknown): forget it, so the next
+        start asks to sign in instead of retrying a dead token; keep the local history."""
+        try:
+            await self.store.set_token(None)
+        except Exception:
+            log.exception("could not clear the rejected token")
+        self.bus.publish(SignedOut(reason))
+
+    def _own(self, coro: Coroutine[object, object, None]) -> None:
+        """Run ``coro`` as a task this client owns: ``close()`` cancels and awaits it."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def keychain_for(profile_dir: Path) -> KeychainKeys:
+    """The keychain entry of one profile (named by its absolute directory)."""
+    return KeychainKeys(str(profile_dir.resolve()))

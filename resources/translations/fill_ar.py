@@ -143,6 +143,9 @@ AR = {
     "Passcode": "رمز المرور",
     "Unlock": "فتح",
     "Unlocking…": "جارٍ الفتح…",
+    "Remember on this device": "التذكّر على هذا الجهاز",
+    "Keep the key in the system keychain: Risala opens without the passcode on this computer.":
+        "احفظ المفتاح في سلسلة مفاتيح النظام: يُفتح رسالة دون رمز المرور على هذا الحاسوب.",
     # wrapper contexts
     "Today": "اليوم",
     "Yesterday": "أمس",
@@ -184,7 +187,8 @@ AR = {
     "Too many requests. Please wait a moment and try again.": "طلبات كثيرة جدًا. انتظر قليلًا ثم حاول مجددًا.",
     "The file is too large (50 MB at most).": "الملف كبير جدًا (50 م.ب كحد أقصى).",
     "The group is full.": "المجموعة ممتلئة.",
-    "This device was signed out.": "تم تسجيل خروج هذا الجهاز.",
+    "This device was signed out. Sign in again.": "تم تسجيل خروج هذا الجهاز. سجّل الدخول مجددًا.",
+    "The relay no longer knows this session. Sign in again.": "لم يعد الخادم يعرف هذه الجلسة. سجّل الدخول مجددًا.",
     "The session expired. Sign in again.": "انتهت الجلسة. سجّل الدخول مجددًا.",
     "The relay had a problem. Try again.": "حدثت مشكلة في الخادم. حاول مجددًا.",
     "Wrong passcode. Try again.": "رمز المرور غير صحيح. حاول مجددًا.",
@@ -192,6 +196,67 @@ AR = {
     "The disk is full.": "القرص ممتلئ.",
     "This profile is open in another Risala window.": "هذا الملف مفتوح في نافذة أخرى من رسالة.",
     "Something went wrong: %1": "حدث خطأ: %1",
+    # the call UI (ui/windows/call.py, pip.py, incoming_call.py, ui/calls/)
+    "Calling…": "جارٍ الاتصال…",
+    "Ringing…": "يرنّ…",
+    "Incoming audio call": "مكالمة صوتية واردة",
+    "Reconnecting…": "جارٍ إعادة الاتصال…",
+    "Connected": "متصل",
+    "Call ended": "انتهت المكالمة",
+    "%1 declined the call": "رفض %1 المكالمة",
+    "Call declined": "رُفضت المكالمة",
+    "%1 is on another call": "%1 في مكالمة أخرى",
+    "Call ended: you were busy": "انتهت المكالمة: كنت مشغولًا",
+    "No answer from %1": "لا ردّ من %1",
+    "Missed call from %1": "مكالمة فائتة من %1",
+    "Call cancelled": "أُلغيت المكالمة",
+    "%1 cancelled the call": "ألغى %1 المكالمة",
+    "%1 went offline": "انقطع اتصال %1",
+    "Answered on another device": "تمّ الردّ على جهاز آخر",
+    "The call could not be connected": "تعذّر إجراء المكالمة",
+    "Call with %1": "مكالمة مع %1",
+    "Call quality": "جودة المكالمة",
+    "If these four emoji match on both screens, your call is end-to-end secure.":
+        "إذا تطابقت هذه الرموز التعبيرية الأربعة على الشاشتين، فمكالمتك مشفّرة بين الطرفين.",
+    "Stop video": "إيقاف الفيديو",
+    "Start video": "تشغيل الفيديو",
+    "Switch camera": "تبديل الكاميرا",
+    "Devices": "الأجهزة",
+    "Minimise": "تصغير",
+    "End call": "إنهاء المكالمة",
+    "Camera is off": "الكاميرا متوقفة",
+    "Measuring call quality…": "جارٍ قياس جودة المكالمة…",
+    "Round-trip time: %1 ms": "زمن الذهاب والإياب: %1 ملّي ثانية",
+    "Bitrate: %1 kbit/s sent, %2 kbit/s received": "معدّل البت: %1 كيلوبت/ث مُرسَل، %2 كيلوبت/ث مُستقبَل",
+    "Packet loss: %1%": "فقدان الحزم: %1%",
+    "Call": "مكالمة",
+    "Turn camera off": "إيقاف الكاميرا",
+    "Turn camera on": "تشغيل الكاميرا",
+    "Back to call": "العودة إلى المكالمة",
+    "Incoming call from %1": "مكالمة واردة من %1",
+    "Decline": "رفض",
+    "Audio": "صوت",
+    "Video": "فيديو",
+    "Accept with audio only": "الردّ بالصوت فقط",
+    "Accept with video": "الردّ بالفيديو",
+    "System default": "الافتراضي في النظام",
+    "Test pattern": "نمط اختبار",
+    "Test tone": "نغمة اختبار",
+    "No speaker (silent)": "بلا مكبّر صوت (صامت)",
+    "Camera": "الكاميرا",
+    "Microphone": "الميكروفون",
+    "Speaker": "مكبّر الصوت",
+    "Changes apply to your next call. During a call, use the ⋯ button to switch.":
+        "تُطبَّق التغييرات على مكالمتك التالية. أثناء المكالمة، استخدم الزر ⋯ للتبديل.",
+    "Calls are only possible in one-to-one chats": "المكالمات متاحة في المحادثات الثنائية فقط",
+}
+
+# The same English word that reads differently in one context ("Mute" a chat vs. the
+# microphone; "Connecting…" to the relay vs. a call being set up).
+AR_IN_CONTEXT = {
+    "CallTexts": {"Connecting…": "جارٍ التوصيل…"},
+    "CallWindow": {"Mute": "كتم الصوت"},
+    "PipWindow": {"Mute": "كتم الصوت"},
 }
 
 # Arabic plural forms (Qt order): zero, one, two, few (3–10), many (11–99), other
@@ -219,7 +284,9 @@ EXTRA = {
                "This chat no longer exists.", "This message no longer exists.", "You are not allowed to do this.",
                "The message is too long.", "The message is empty.",
                "Too many requests. Please wait a moment and try again.", "The file is too large (50 MB at most).",
-               "The group is full.", "This device was signed out.", "The session expired. Sign in again.",
+               "The group is full.", "This device was signed out. Sign in again.",
+               "The session expired. Sign in again.",
+               "The relay no longer knows this session. Sign in again.",
                "The relay had a problem. Try again.", "Wrong passcode. Try again.",
                "Cannot reach the relay. Check the address and your connection.", "The disk is full.",
                "This profile is open in another Risala window.", "Something went wrong: %1"],
@@ -246,32 +313,40 @@ def main() -> int:
                 ET.SubElement(m, "source").text = s
                 ET.SubElement(m, "translation")
     missing = []
-    for m in root.iter("message"):
-        src = m.findtext("source")
-        tr = m.find("translation")
-        if tr is None:
-            tr = ET.SubElement(m, "translation")
-        for child in list(tr):
-            tr.remove(child)
-        tr.attrib.pop("type", None)
-        if m.get("numerus") == "yes" or src in PLURALS:
-            m.set("numerus", "yes")
-            tr.text = None
-            for form in PLURALS.get(src, [src] * 6):
-                ET.SubElement(tr, "numerusform").text = form
-            if src not in PLURALS:
-                missing.append(src)
-        elif src in AR:
-            tr.text = AR[src]
-        else:
-            tr.set("type", "unfinished")
-            missing.append(src)
+    for ctx in root.iter("context"):
+        for m in ctx.iter("message"):
+            fill(m, AR_IN_CONTEXT.get(ctx.findtext("name") or "", {}), missing)
     tree.write(ts_path, encoding="utf-8", xml_declaration=True)
     lrelease = Path(sys.executable).with_name("pyside6-lrelease")
     subprocess.run([str(lrelease), str(ts_path), "-qm", str(HERE / "risala_ar.qm")], check=True)
     if missing:
         print("untranslated:", missing)
     return 1 if missing else 0
+
+
+def fill(m: ET.Element, overrides: dict[str, str], missing: list[str]) -> None:
+    """Write the Arabic of one <message> (``overrides`` first: its context's own words)."""
+    src = m.findtext("source")
+    tr = m.find("translation")
+    if tr is None:
+        tr = ET.SubElement(m, "translation")
+    for child in list(tr):
+        tr.remove(child)
+    tr.attrib.pop("type", None)
+    if m.get("numerus") == "yes" or src in PLURALS:
+        m.set("numerus", "yes")
+        tr.text = None
+        for form in PLURALS.get(src, [src] * 6):
+            ET.SubElement(tr, "numerusform").text = form
+        if src not in PLURALS:
+            missing.append(src)
+    elif src in overrides:
+        tr.text = overrides[src]
+    elif src in AR:
+        tr.text = AR[src]
+    else:
+        tr.set("type", "unfinished")
+        missing.append(src or "")
 
 
 if __name__ == "__main__":

@@ -3,103 +3,113 @@
 <context>
     <name>AccountPage</name>
     <message>
-        <location filename="../../ui/windows/auth.py" line="122" />
+        <location filename="../../ui/windows/auth.py" line="132" />
         <source>Welcome to Risala</source>
         <translation>مرحبًا بك في رسالة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="125" />
+        <location filename="../../ui/windows/auth.py" line="135" />
         <source>Private messaging and calls. Create an account or sign in.</source>
         <translation>مراسلة ومكالمات خاصة. أنشئ حسابًا أو سجّل الدخول.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="130" />
+        <location filename="../../ui/windows/auth.py" line="140" />
         <source>Sign up</source>
         <translation>إنشاء حساب</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="131" />
-        <location filename="../../ui/windows/auth.py" line="199" />
+        <location filename="../../ui/windows/auth.py" line="141" />
+        <location filename="../../ui/windows/auth.py" line="230" />
         <source>Sign in</source>
         <translation>تسجيل الدخول</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="140" />
+        <location filename="../../ui/windows/auth.py" line="150" />
         <source>e.g. amira_h</source>
         <translation>مثال: amira_h</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="142" />
+        <location filename="../../ui/windows/auth.py" line="152" />
         <source>Your name</source>
         <translation>اسمك</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="149" />
+        <location filename="../../ui/windows/auth.py" line="159" />
         <source>Relay:</source>
         <translation>الخادم:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="150" />
+        <location filename="../../ui/windows/auth.py" line="160" />
         <source>Display name:</source>
         <translation>الاسم المعروض:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="151" />
+        <location filename="../../ui/windows/auth.py" line="161" />
         <source>Local passcode:</source>
         <translation>رمز المرور المحلي:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="152" />
+        <location filename="../../ui/windows/auth.py" line="162" />
         <source>Repeat passcode:</source>
         <translation>أعد رمز المرور:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="154" />
+        <location filename="../../ui/windows/auth.py" line="164" />
         <source>Username:</source>
         <translation>اسم المستخدم:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="156" />
+        <location filename="../../ui/windows/auth.py" line="166" />
         <source>Password:</source>
         <translation>كلمة السر:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="159" />
+        <location filename="../../ui/windows/auth.py" line="169" />
         <source>The passcode encrypts your messages on this computer.</source>
         <translation>يشفّر رمز المرور رسائلك على هذا الحاسوب.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="199" />
+        <location filename="../../ui/windows/auth.py" line="172" />
+        <source>Remember on this device</source>
+        <translation>التذكّر على هذا الجهاز</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="173" />
+        <source>Keep the key in the system keychain: Risala opens without the passcode on this computer.</source>
+        <translation>احفظ المفتاح في سلسلة مفاتيح النظام: يُفتح رسالة دون رمز المرور على هذا الحاسوب.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="230" />
         <source>Create account</source>
         <translation>إنشاء الحساب</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="220" />
+        <location filename="../../ui/windows/auth.py" line="252" />
         <source>Enter the relay address.</source>
         <translation>أدخل عنوان الخادم.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="222" />
+        <location filename="../../ui/windows/auth.py" line="254" />
         <source>Enter a username.</source>
         <translation>أدخل اسم مستخدم.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="224" />
+        <location filename="../../ui/windows/auth.py" line="256" />
         <source>The password needs at least %1 characters.</source>
         <translation>يجب أن تتكون كلمة السر من %1 أحرف على الأقل.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="227" />
+        <location filename="../../ui/windows/auth.py" line="259" />
         <source>The passcode needs at least %1 characters.</source>
         <translation>يجب أن يتكون رمز المرور من %1 أحرف على الأقل.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="229" />
+        <location filename="../../ui/windows/auth.py" line="261" />
         <source>The passcodes don't match.</source>
         <translation>رمزا المرور غير متطابقين.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="235" />
+        <location filename="../../ui/windows/auth.py" line="267" />
         <source>Please wait…</source>
         <translation>يرجى الانتظار…</translation>
     </message>
@@ -107,9 +117,225 @@
 <context>
     <name>AuthWindow</name>
     <message>
-        <location filename="../../ui/windows/auth.py" line="251" />
+        <location filename="../../ui/windows/auth.py" line="283" />
         <source>Risala</source>
         <translation>رسالة</translation>
+    </message>
+</context>
+<context>
+    <name>CallController</name>
+    <message>
+        <location filename="../../ui/calls/controller.py" line="434" />
+        <source>Calls are only possible in one-to-one chats</source>
+        <translation>المكالمات متاحة في المحادثات الثنائية فقط</translation>
+    </message>
+</context>
+<context>
+    <name>CallSettingsPage</name>
+    <message>
+        <location filename="../../ui/calls/settings_page.py" line="46" />
+        <source>Changes apply to your next call. During a call, use the ⋯ button to switch.</source>
+        <translation>تُطبَّق التغييرات على مكالمتك التالية. أثناء المكالمة، استخدم الزر ⋯ للتبديل.</translation>
+    </message>
+</context>
+<context>
+    <name>CallTexts</name>
+    <message>
+        <location filename="../../ui/calls/state.py" line="103" />
+        <source>Calling…</source>
+        <translation>جارٍ الاتصال…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="106" />
+        <source>Ringing…</source>
+        <translation>يرنّ…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="107" />
+        <source>Incoming video call</source>
+        <translation>مكالمة فيديو واردة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="107" />
+        <source>Incoming audio call</source>
+        <translation>مكالمة صوتية واردة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="109" />
+        <source>Connecting…</source>
+        <translation>جارٍ التوصيل…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="111" />
+        <source>Reconnecting…</source>
+        <translation>جارٍ إعادة الاتصال…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="113" />
+        <source>Connected</source>
+        <translation>متصل</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="114" />
+        <location filename="../../ui/calls/state.py" line="118" />
+        <source>Call ended</source>
+        <translation>انتهت المكالمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="120" />
+        <source>%1 declined the call</source>
+        <translation>رفض %1 المكالمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="121" />
+        <source>Call declined</source>
+        <translation>رُفضت المكالمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="123" />
+        <source>%1 is on another call</source>
+        <translation>%1 في مكالمة أخرى</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="124" />
+        <source>Call ended: you were busy</source>
+        <translation>انتهت المكالمة: كنت مشغولًا</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="126" />
+        <source>No answer from %1</source>
+        <translation>لا ردّ من %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="127" />
+        <source>Missed call from %1</source>
+        <translation>مكالمة فائتة من %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="129" />
+        <source>Call cancelled</source>
+        <translation>أُلغيت المكالمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="130" />
+        <source>%1 cancelled the call</source>
+        <translation>ألغى %1 المكالمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="132" />
+        <source>%1 went offline</source>
+        <translation>انقطع اتصال %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="134" />
+        <source>Answered on another device</source>
+        <translation>تمّ الردّ على جهاز آخر</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/state.py" line="135" />
+        <source>The call could not be connected</source>
+        <translation>تعذّر إجراء المكالمة</translation>
+    </message>
+</context>
+<context>
+    <name>CallWindow</name>
+    <message>
+        <location filename="../../ui/windows/call.py" line="195" />
+        <source>Call with %1</source>
+        <translation>مكالمة مع %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="200" />
+        <source>You</source>
+        <translation>أنت</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="247" />
+        <source>Call quality</source>
+        <translation>جودة المكالمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="263" />
+        <source>If these four emoji match on both screens, your call is end-to-end secure.</source>
+        <translation>إذا تطابقت هذه الرموز التعبيرية الأربعة على الشاشتين، فمكالمتك مشفّرة بين الطرفين.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="288" />
+        <location filename="../../ui/windows/call.py" line="505" />
+        <source>Mute</source>
+        <translation>كتم الصوت</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="289" />
+        <location filename="../../ui/windows/call.py" line="507" />
+        <source>Stop video</source>
+        <translation>إيقاف الفيديو</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="290" />
+        <source>Switch camera</source>
+        <translation>تبديل الكاميرا</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="291" />
+        <source>Devices</source>
+        <translation>الأجهزة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="292" />
+        <source>Minimise</source>
+        <translation>تصغير</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="293" />
+        <location filename="../../ui/windows/call.py" line="494" />
+        <source>End call</source>
+        <translation>إنهاء المكالمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="370" />
+        <source>Measuring call quality…</source>
+        <translation>جارٍ قياس جودة المكالمة…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="377" />
+        <source>Round-trip time: %1 ms</source>
+        <translation>زمن الذهاب والإياب: %1 ملّي ثانية</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="378" />
+        <source>Bitrate: %1 kbit/s sent, %2 kbit/s received</source>
+        <translation>معدّل البت: %1 كيلوبت/ث مُرسَل، %2 كيلوبت/ث مُستقبَل</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="380" />
+        <source>Packet loss: %1%</source>
+        <translation>فقدان الحزم: %1%</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="487" />
+        <source>Audio call</source>
+        <translation>مكالمة صوتية</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="489" />
+        <source>Camera is off</source>
+        <translation>الكاميرا متوقفة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="494" />
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="504" />
+        <source>Unmute</source>
+        <translation>إلغاء الكتم</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/call.py" line="506" />
+        <source>Start video</source>
+        <translation>تشغيل الفيديو</translation>
     </message>
 </context>
 <context>
@@ -271,52 +497,52 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="96" />
+        <location filename="../../ui/widgets/composer.py" line="99" />
         <source>Cancel</source>
         <translation>إلغاء</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="106" />
+        <location filename="../../ui/widgets/composer.py" line="109" />
         <source>Attach a photo or file</source>
         <translation>إرفاق صورة أو ملف</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="109" />
+        <location filename="../../ui/widgets/composer.py" line="112" />
         <source>Photo…</source>
         <translation>صورة…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="110" />
+        <location filename="../../ui/widgets/composer.py" line="113" />
         <source>File…</source>
         <translation>ملف…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="114" />
+        <location filename="../../ui/widgets/composer.py" line="117" />
         <source>Write a message…</source>
         <translation>اكتب رسالة…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="120" />
+        <location filename="../../ui/widgets/composer.py" line="123" />
         <source>Send (Enter)</source>
         <translation>إرسال (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="163" />
+        <location filename="../../ui/widgets/composer.py" line="166" />
         <source>Message too long</source>
         <translation>الرسالة طويلة جدًا</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/widgets/composer.py" line="164" />
+        <location filename="../../ui/widgets/composer.py" line="167" />
         <source>%n characters over the limit</source>
         <translation><numerusform>لا أحرف زائدة</numerusform><numerusform>حرف واحد زائد</numerusform><numerusform>حرفان زائدان</numerusform><numerusform>%n أحرف زائدة</numerusform><numerusform>%n حرفًا زائدًا</numerusform><numerusform>%n حرف زائد</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="182" />
+        <location filename="../../ui/widgets/composer.py" line="185" />
         <source>Reply to %1</source>
         <translation>الرد على %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="191" />
+        <location filename="../../ui/widgets/composer.py" line="194" />
         <source>Edit message</source>
         <translation>تعديل الرسالة</translation>
     </message>
@@ -345,10 +571,83 @@
     </message>
 </context>
 <context>
+    <name>DeviceTexts</name>
+    <message>
+        <location filename="../../ui/calls/devices.py" line="47" />
+        <source>System default</source>
+        <translation>الافتراضي في النظام</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/devices.py" line="51" />
+        <source>Test pattern</source>
+        <translation>نمط اختبار</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/devices.py" line="53" />
+        <source>Test tone</source>
+        <translation>نغمة اختبار</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/devices.py" line="54" />
+        <source>No speaker (silent)</source>
+        <translation>بلا مكبّر صوت (صامت)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/devices.py" line="58" />
+        <source>Camera</source>
+        <translation>الكاميرا</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/devices.py" line="60" />
+        <source>Microphone</source>
+        <translation>الميكروفون</translation>
+    </message>
+    <message>
+        <location filename="../../ui/calls/devices.py" line="61" />
+        <source>Speaker</source>
+        <translation>مكبّر الصوت</translation>
+    </message>
+</context>
+<context>
+    <name>IncomingCallWindow</name>
+    <message>
+        <location filename="../../ui/windows/incoming_call.py" line="45" />
+        <source>Incoming call from %1</source>
+        <translation>مكالمة واردة من %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/incoming_call.py" line="86" />
+        <source>Decline</source>
+        <translation>رفض</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/incoming_call.py" line="87" />
+        <source>Audio</source>
+        <translation>صوت</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/incoming_call.py" line="88" />
+        <source>Video</source>
+        <translation>فيديو</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/incoming_call.py" line="89" />
+        <location filename="../../ui/windows/incoming_call.py" line="90" />
+        <source>Accept with audio only</source>
+        <translation>الردّ بالصوت فقط</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/incoming_call.py" line="91" />
+        <location filename="../../ui/windows/incoming_call.py" line="92" />
+        <source>Accept with video</source>
+        <translation>الردّ بالفيديو</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/windows/main_window.py" line="74" />
-        <location filename="../../ui/windows/main_window.py" line="250" />
+        <location filename="../../ui/windows/main_window.py" line="262" />
         <source>Risala</source>
         <translation>رسالة</translation>
     </message>
@@ -388,77 +687,77 @@
         <translation>اختر محادثة لبدء المراسلة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="302" />
+        <location filename="../../ui/windows/main_window.py" line="314" />
         <source>Group</source>
         <translation>مجموعة</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/windows/main_window.py" line="314" />
+        <location filename="../../ui/windows/main_window.py" line="326" />
         <source>%n member(s)</source>
         <translation><numerusform>لا أعضاء</numerusform><numerusform>عضو واحد</numerusform><numerusform>عضوان</numerusform><numerusform>%n أعضاء</numerusform><numerusform>%n عضوًا</numerusform><numerusform>%n عضو</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="323" />
+        <location filename="../../ui/windows/main_window.py" line="335" />
         <source>Unpin</source>
         <translation>إلغاء التثبيت</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="323" />
+        <location filename="../../ui/windows/main_window.py" line="335" />
         <source>Pin</source>
         <translation>تثبيت</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="325" />
+        <location filename="../../ui/windows/main_window.py" line="337" />
         <source>Unmute</source>
         <translation>إلغاء الكتم</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="325" />
+        <location filename="../../ui/windows/main_window.py" line="337" />
         <source>Mute</source>
         <translation>كتم</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="433" />
+        <location filename="../../ui/windows/main_window.py" line="454" />
         <source>%1 is typing…</source>
         <translation>%1 يكتب…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/windows/main_window.py" line="434" />
+        <location filename="../../ui/windows/main_window.py" line="455" />
         <source>%n people are typing…</source>
         <translation><numerusform>لا أحد يكتب</numerusform><numerusform>شخص يكتب…</numerusform><numerusform>شخصان يكتبان…</numerusform><numerusform>%n أشخاص يكتبون…</numerusform><numerusform>%n شخصًا يكتبون…</numerusform><numerusform>%n شخص يكتبون…</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="467" />
+        <location filename="../../ui/windows/main_window.py" line="488" />
         <source>Send a photo</source>
         <translation>إرسال صورة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="468" />
+        <location filename="../../ui/windows/main_window.py" line="489" />
         <source>Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</source>
         <translation>الصور (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="470" />
+        <location filename="../../ui/windows/main_window.py" line="491" />
         <source>Send a file</source>
         <translation>إرسال ملف</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="513" />
+        <location filename="../../ui/windows/main_window.py" line="534" />
         <source>Delete message</source>
         <translation>حذف الرسالة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="514" />
+        <location filename="../../ui/windows/main_window.py" line="535" />
         <source>Delete this message for everyone?</source>
         <translation>هل تريد حذف هذه الرسالة لدى الجميع؟</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="515" />
+        <location filename="../../ui/windows/main_window.py" line="536" />
         <source>Delete</source>
         <translation>حذف</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="516" />
+        <location filename="../../ui/windows/main_window.py" line="537" />
         <source>Cancel</source>
         <translation>إلغاء</translation>
     </message>
@@ -555,29 +854,69 @@
     </message>
 </context>
 <context>
+    <name>PipWindow</name>
+    <message>
+        <location filename="../../ui/windows/pip.py" line="80" />
+        <source>Call</source>
+        <translation>مكالمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/pip.py" line="108" />
+        <location filename="../../ui/windows/pip.py" line="498" />
+        <source>Mute</source>
+        <translation>كتم الصوت</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/pip.py" line="111" />
+        <location filename="../../ui/windows/pip.py" line="500" />
+        <source>Turn camera off</source>
+        <translation>إيقاف الكاميرا</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/pip.py" line="113" />
+        <source>Back to call</source>
+        <translation>العودة إلى المكالمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/pip.py" line="115" />
+        <source>End call</source>
+        <translation>إنهاء المكالمة</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/pip.py" line="498" />
+        <source>Unmute</source>
+        <translation>إلغاء الكتم</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/pip.py" line="499" />
+        <source>Turn camera on</source>
+        <translation>تشغيل الكاميرا</translation>
+    </message>
+</context>
+<context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../ui/dialogs/search.py" line="26" />
+        <location filename="../../ui/dialogs/search.py" line="34" />
         <source>Search in this chat</source>
         <translation>البحث في هذه المحادثة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/search.py" line="26" />
+        <location filename="../../ui/dialogs/search.py" line="34" />
         <source>Search messages</source>
         <translation>البحث في الرسائل</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/search.py" line="30" />
+        <location filename="../../ui/dialogs/search.py" line="38" />
         <source>Search</source>
         <translation>بحث</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/dialogs/search.py" line="64" />
+        <location filename="../../ui/dialogs/search.py" line="72" />
         <source>%n result(s)</source>
         <translation><numerusform>لا نتائج</numerusform><numerusform>نتيجة واحدة</numerusform><numerusform>نتيجتان</numerusform><numerusform>%n نتائج</numerusform><numerusform>%n نتيجة</numerusform><numerusform>%n نتيجة</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/search.py" line="64" />
+        <location filename="../../ui/dialogs/search.py" line="72" />
         <source>No messages found</source>
         <translation>لم يُعثر على رسائل</translation>
     </message>
@@ -615,6 +954,7 @@
         <translation>الإشعارات</translation>
     </message>
     <message>
+        <location filename="../../ui/calls/settings_page.py" line="85" />
         <location filename="../../ui/dialogs/settings.py" line="81" />
         <location filename="../../ui/dialogs/settings.py" line="86" />
         <source>Calls</source>
@@ -750,28 +1090,38 @@
 <context>
     <name>UnlockPage</name>
     <message>
-        <location filename="../../ui/windows/auth.py" line="68" />
+        <location filename="../../ui/windows/auth.py" line="71" />
         <source>Unlock Risala</source>
         <translation>فتح رسالة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="71" />
+        <location filename="../../ui/windows/auth.py" line="74" />
         <source>Enter your local passcode to open your chats.</source>
         <translation>أدخل رمز المرور المحلي لفتح محادثاتك.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="77" />
+        <location filename="../../ui/windows/auth.py" line="80" />
         <source>Passcode</source>
         <translation>رمز المرور</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="84" />
-        <location filename="../../ui/windows/auth.py" line="104" />
+        <location filename="../../ui/windows/auth.py" line="87" />
+        <source>Remember on this device</source>
+        <translation>التذكّر على هذا الجهاز</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="88" />
+        <source>Keep the key in the system keychain: Risala opens without the passcode on this computer.</source>
+        <translation>احفظ المفتاح في سلسلة مفاتيح النظام: يُفتح رسالة دون رمز المرور على هذا الحاسوب.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/auth.py" line="91" />
+        <location filename="../../ui/windows/auth.py" line="114" />
         <source>Unlock</source>
         <translation>فتح</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="104" />
+        <location filename="../../ui/windows/auth.py" line="114" />
         <source>Unlocking…</source>
         <translation>جارٍ الفتح…</translation>
     </message>
@@ -784,4 +1134,4 @@
         <translation>إلغاء</translation>
     </message>
 </context>
-<context><name>Format</name><message><source>Today</source><translation>اليوم</translation></message><message><source>Yesterday</source><translation>أمس</translation></message><message><source>%1 B</source><translation>%1 بايت</translation></message><message><source>%1 KB</source><translation>%1 ك.ب</translation></message><message><source>%1 MB</source><translation>%1 م.ب</translation></message></context><context><name>ChatListDelegate</name><message><source>Draft:</source><translation>مسودة:</translation></message></context><context><name>MessageDelegate</name><message><source>Missed video call</source><translation>مكالمة فيديو فائتة</translation></message><message><source>Missed call</source><translation>مكالمة فائتة</translation></message><message><source>Declined call</source><translation>مكالمة مرفوضة</translation></message><message><source>Busy</source><translation>مشغول</translation></message><message><source>Outgoing video call</source><translation>مكالمة فيديو صادرة</translation></message><message><source>Outgoing call</source><translation>مكالمة صادرة</translation></message><message><source>Incoming video call</source><translation>مكالمة فيديو واردة</translation></message><message><source>Incoming call</source><translation>مكالمة واردة</translation></message><message><source>edited</source><translation>معدّلة</translation></message><message><source>Photo unavailable</source><translation>الصورة غير متاحة</translation></message><message><source>Loading photo…</source><translation>جارٍ تحميل الصورة…</translation></message><message><source>File</source><translation>ملف</translation></message><message><source>Downloading…</source><translation>جارٍ التنزيل…</translation></message><message><source>Open</source><translation>فتح</translation></message><message><source>Download</source><translation>تنزيل</translation></message></context><context><name>Session</name><message><source>📞 Call</source><translation>📞 مكالمة</translation></message><message><source>🖼 Photo</source><translation>🖼 صورة</translation></message><message><source>File</source><translation>ملف</translation></message><message><source>You</source><translation>أنت</translation></message><message><source>Unknown user</source><translation>مستخدم غير معروف</translation></message><message><source>Untitled group</source><translation>مجموعة بلا اسم</translation></message><message><source>Deleted message</source><translation>رسالة محذوفة</translation></message></context><context><name>Errors</name><message><source>Wrong username or password.</source><translation>اسم المستخدم أو كلمة السر غير صحيحة.</translation></message><message><source>This username is already taken.</source><translation>اسم المستخدم هذا مستخدم بالفعل.</translation></message><message><source>Usernames use 3–32 lower-case letters, digits and underscores.</source><translation>يتكون اسم المستخدم من 3 إلى 32 حرفًا لاتينيًا صغيرًا أو رقمًا أو شرطة سفلية.</translation></message><message><source>The password is too short (at least 8 characters).</source><translation>كلمة السر قصيرة جدًا (8 أحرف على الأقل).</translation></message><message><source>No user with this username.</source><translation>لا يوجد مستخدم بهذا الاسم.</translation></message><message><source>This chat no longer exists.</source><translation>لم تعد هذه المحادثة موجودة.</translation></message><message><source>This message no longer exists.</source><translation>لم تعد هذه الرسالة موجودة.</translation></message><message><source>You are not allowed to do this.</source><translation>غير مسموح لك بذلك.</translation></message><message><source>The message is too long.</source><translation>الرسالة طويلة جدًا.</translation></message><message><source>The message is empty.</source><translation>الرسالة فارغة.</translation></message><message><source>Too many requests. Please wait a moment and try again.</source><translation>طلبات كثيرة جدًا. انتظر قليلًا ثم حاول مجددًا.</translation></message><message><source>The file is too large (50 MB at most).</source><translation>الملف كبير جدًا (50 م.ب كحد أقصى).</translation></message><message><source>The group is full.</source><translation>المجموعة ممتلئة.</translation></message><message><source>This device was signed out.</source><translation>تم تسجيل خروج هذا الجهاز.</translation></message><message><source>The session expired. Sign in again.</source><translation>انتهت الجلسة. سجّل الدخول مجددًا.</translation></message><message><source>The relay had a problem. Try again.</source><translation>حدثت مشكلة في الخادم. حاول مجددًا.</translation></message><message><source>Wrong passcode. Try again.</source><translation>رمز المرور غير صحيح. حاول مجددًا.</translation></message><message><source>Cannot reach the relay. Check the address and your connection.</source><translation>تعذّر الوصول إلى الخادم. تحقق من العنوان ومن اتصالك.</translation></message><message><source>The disk is full.</source><translation>القرص ممتلئ.</translation></message><message><source>This profile is open in another Risala window.</source><translation>هذا الملف مفتوح في نافذة أخرى من رسالة.</translation></message><message><source>Something went wrong: %1</source><translation>حدث خطأ: %1</translation></message></context></TS>
+<context><name>Format</name><message><source>Today</source><translation>اليوم</translation></message><message><source>Yesterday</source><translation>أمس</translation></message><message><source>%1 B</source><translation>%1 بايت</translation></message><message><source>%1 KB</source><translation>%1 ك.ب</translation></message><message><source>%1 MB</source><translation>%1 م.ب</translation></message></context><context><name>ChatListDelegate</name><message><source>Draft:</source><translation>مسودة:</translation></message></context><context><name>MessageDelegate</name><message><source>Missed video call</source><translation>مكالمة فيديو فائتة</translation></message><message><source>Missed call</source><translation>مكالمة فائتة</translation></message><message><source>Declined call</source><translation>مكالمة مرفوضة</translation></message><message><source>Busy</source><translation>مشغول</translation></message><message><source>Outgoing video call</source><translation>مكالمة فيديو صادرة</translation></message><message><source>Outgoing call</source><translation>مكالمة صادرة</translation></message><message><source>Incoming video call</source><translation>مكالمة فيديو واردة</translation></message><message><source>Incoming call</source><translation>مكالمة واردة</translation></message><message><source>edited</source><translation>معدّلة</translation></message><message><source>Photo unavailable</source><translation>الصورة غير متاحة</translation></message><message><source>Loading photo…</source><translation>جارٍ تحميل الصورة…</translation></message><message><source>File</source><translation>ملف</translation></message><message><source>Downloading…</source><translation>جارٍ التنزيل…</translation></message><message><source>Open</source><translation>فتح</translation></message><message><source>Download</source><translation>تنزيل</translation></message></context><context><name>Session</name><message><source>📞 Call</source><translation>📞 مكالمة</translation></message><message><source>🖼 Photo</source><translation>🖼 صورة</translation></message><message><source>File</source><translation>ملف</translation></message><message><source>You</source><translation>أنت</translation></message><message><source>Unknown user</source><translation>مستخدم غير معروف</translation></message><message><source>Untitled group</source><translation>مجموعة بلا اسم</translation></message><message><source>Deleted message</source><translation>رسالة محذوفة</translation></message></context><context><name>Errors</name><message><source>Wrong username or password.</source><translation>اسم المستخدم أو كلمة السر غير صحيحة.</translation></message><message><source>This username is already taken.</source><translation>اسم المستخدم هذا مستخدم بالفعل.</translation></message><message><source>Usernames use 3–32 lower-case letters, digits and underscores.</source><translation>يتكون اسم المستخدم من 3 إلى 32 حرفًا لاتينيًا صغيرًا أو رقمًا أو شرطة سفلية.</translation></message><message><source>The password is too short (at least 8 characters).</source><translation>كلمة السر قصيرة جدًا (8 أحرف على الأقل).</translation></message><message><source>No user with this username.</source><translation>لا يوجد مستخدم بهذا الاسم.</translation></message><message><source>This chat no longer exists.</source><translation>لم تعد هذه المحادثة موجودة.</translation></message><message><source>This message no longer exists.</source><translation>لم تعد هذه الرسالة موجودة.</translation></message><message><source>You are not allowed to do this.</source><translation>غير مسموح لك بذلك.</translation></message><message><source>The message is too long.</source><translation>الرسالة طويلة جدًا.</translation></message><message><source>The message is empty.</source><translation>الرسالة فارغة.</translation></message><message><source>Too many requests. Please wait a moment and try again.</source><translation>طلبات كثيرة جدًا. انتظر قليلًا ثم حاول مجددًا.</translation></message><message><source>The file is too large (50 MB at most).</source><translation>الملف كبير جدًا (50 م.ب كحد أقصى).</translation></message><message><source>The group is full.</source><translation>المجموعة ممتلئة.</translation></message><message><source>This device was signed out. Sign in again.</source><translation>تم تسجيل خروج هذا الجهاز. سجّل الدخول مجددًا.</translation></message><message><source>The session expired. Sign in again.</source><translation>انتهت الجلسة. سجّل الدخول مجددًا.</translation></message><message><source>The relay no longer knows this session. Sign in again.</source><translation>لم يعد الخادم يعرف هذه الجلسة. سجّل الدخول مجددًا.</translation></message><message><source>The relay had a problem. Try again.</source><translation>حدثت مشكلة في الخادم. حاول مجددًا.</translation></message><message><source>Wrong passcode. Try again.</source><translation>رمز المرور غير صحيح. حاول مجددًا.</translation></message><message><source>Cannot reach the relay. Check the address and your connection.</source><translation>تعذّر الوصول إلى الخادم. تحقق من العنوان ومن اتصالك.</translation></message><message><source>The disk is full.</source><translation>القرص ممتلئ.</translation></message><message><source>This profile is open in another Risala window.</source><translation>هذا الملف مفتوح في نافذة أخرى من رسالة.</translation></message><message><source>Something went wrong: %1</source><translation>حدث خطأ: %1</translation></message></context></TS>

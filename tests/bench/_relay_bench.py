@@ -170,7 +170,7 @@ class _RefMessage(msgspec.Struct):
 
 
 def _serve_reference(port: int) -> None:
-    from aiohttp import WSMsgType, web
+    from aiohttp import web
 
     decode = msgspec.json.Decoder(_RefFrame).decode
     encode = msgspec.json.Encoder().encode

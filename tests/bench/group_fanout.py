@@ -31,28 +31,33 @@ async def _members(ws_url: str, first: int, count: int, tag: str, ids: Any, go: 
             clients.append(client)
             ids.put(user_id)
         got = [0]
-        stamps: list[float] = []
+        last = [0.0]
+        lat: list[float] = []
+        decode = rb._decode
 
-        def on_push(frame: Any) -> None:
-            if frame.type == "update" and frame.update.get("kind") == "new_message":
+        def on_frame(data: bytes) -> None:
+            if not data.startswith(rb.UPDATE_PREFIX):
+                return
+            now = time.time_ns()
+            update = decode(data).update
+            if update is not None and update.kind == "new_message" and update.message:
                 got[0] += 1
-                stamps.append(time.time())
+                last[0] = now / 1e9
+                lat.append((now - int(update.message.text[1:])) / 1e6)
 
         for c in clients:
-            c.on_push = on_push
+            c.on_frame = on_frame
         await asyncio.to_thread(go.get)
         deadline = time.time() + 120
         while got[0] < expected * count and time.time() < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(0.05)  # noqa: ASYNC110 - polling counters
-        results.put({"got": got[0], "stamps": stamps})
+            await asyncio.sleep(0.005)  # noqa: ASYNC110 - polling counters
+        results.put({"got": got[0], "lat": lat, "last": last[0]})
         for c in clients:
             await c.ws.close()
 
 
 def _run(*args: Any) -> None:
-    import uvloop
-
-    uvloop.run(_members(*args))
+    rb.run_loop(_members(*args))
 
 
 async def _sender(ws_url: str, user_ids: list[int], messages: int, tag: str,
@@ -64,26 +69,17 @@ async def _sender(ws_url: str, user_ids: list[int], messages: int, tag: str,
         for q in go_queues:
             q.put(True)
         await asyncio.sleep(0.5)
-        sent_at: list[float] = []
         start = time.time()
-        for i in range(messages):
-            sent_at.append(time.time())
+        for _ in range(messages):
             await owner.request("send_message", chat_id=group["id"],
-                                random_id=secrets.randbits(62) + 1, text=f"fanout {i}")
+                                random_id=secrets.randbits(62) + 1, text=f"t{time.time_ns()}")
         outs = [await asyncio.to_thread(results.get, True, 180) for _ in range(procs)]
         await owner.ws.close()
-    stamps = sorted(s for o in outs for s in o["stamps"])
     got = sum(o["got"] for o in outs)
-    # latency: each delivery against the send time of the message it belongs to (in order)
-    per_msg = len(user_ids)
-    lat = []
-    for o in outs:
-        member_count = len(o["stamps"]) // messages if messages else 0
-        for idx, s in enumerate(o["stamps"]):
-            msg = idx // member_count if member_count else 0
-            lat.append((s - sent_at[min(msg, messages - 1)]) * 1000)
-    end = stamps[-1] if stamps else time.time()
-    return {"got": got, "expected": per_msg * messages, "elapsed": end - start, "lat": lat}
+    end = max(o["last"] for o in outs)
+    lat = [x for o in outs for x in o["lat"]]
+    return {"got": got, "expected": len(user_ids) * messages, "elapsed": end - start,
+            "lat": lat}
 
 
 def main() -> None:
@@ -114,9 +110,7 @@ def main() -> None:
                 procs.append(proc)
             user_ids = [ids.get(timeout=600) for _ in range(others)]
             cpu0 = rb.cpu_seconds(relay.pid)
-            import uvloop
-
-            out = uvloop.run(_sender(relay.ws_url, user_ids, args.messages, tag, gos, results,
+            out = rb.run_loop(_sender(relay.ws_url, user_ids, args.messages, tag, gos, results,
                                      args.procs))
             cpu1 = rb.cpu_seconds(relay.pid)
             for proc in procs:

@@ -9,13 +9,20 @@ Usage::
     await alice.close()
 
 ``open_client`` reopens an existing profile (same directory, same passcode) to simulate
-an app restart.
+an app restart. ``memory_keyring()`` / ``no_keyring()`` stand in for the OS keychain.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+
+import keyring
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+from keyring.errors import PasswordDeleteError
 
 from app.client.events import Event
 from app.services.session import ClientApp, ClientConfig
@@ -41,10 +48,58 @@ def profile_dir(tmp_path: Path, username: str) -> Path:
 
 
 async def open_client(
-    relay_url: str | None, tmp_path: Path, username: str, config: ClientConfig = FAST_CONFIG
+    relay_url: str | None,
+    tmp_path: Path,
+    username: str,
+    config: ClientConfig = FAST_CONFIG,
+    *,
+    start: bool = True,
 ) -> ClientApp:
-    """Open (or create) ``username``'s profile under ``tmp_path``; starts connecting."""
-    return await ClientApp.open(profile_dir(tmp_path, username), PASSCODE, relay_url, config=config)
+    """Open (or create) ``username``'s profile under ``tmp_path``; starts connecting unless
+    ``start`` is false."""
+    return await ClientApp.open(
+        profile_dir(tmp_path, username), PASSCODE, relay_url, config=config, start=start
+    )
+
+
+class MemoryKeyring(KeyringBackend):
+    """An OS keychain in a dict: what ``keyring`` would keep, for one test."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such entry")
+
+
+@contextlib.contextmanager
+def _keyring(backend: KeyringBackend) -> Iterator[KeyringBackend]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+def memory_keyring() -> contextlib.AbstractContextManager[KeyringBackend]:
+    """``with memory_keyring() as ring:`` the process uses a fresh in-memory keychain."""
+    return _keyring(MemoryKeyring())
+
+
+def no_keyring() -> contextlib.AbstractContextManager[KeyringBackend]:
+    """``with no_keyring():`` no keychain at all (a headless Linux box)."""
+    return _keyring(fail.Keyring())
 
 
 async def signed_up_client(

@@ -130,6 +130,8 @@ def test_unlock_and_arabic(tmp_path: Path, arun) -> None:
         again = _controller(tmp_path, "carol")
         try:
             again.start()
+            from app.services.session import ClientApp
+            import keyring; print("DBG", keyring.get_keyring(), ClientApp.keychain_available())
             page = again.auth_window.unlock_page
             assert again.auth_window.stack.currentWidget() is page
             page.passcode.setText("wrong passcode")

@@ -35,7 +35,6 @@ from ui.calls.devices import (
     save_device_id,
     selected_device,
 )
-from ui.calls.pyside_compat import protect_none
 from ui.calls.state import ACTIVE_PHASES, CallPhase, CallTexts, EndReason
 from ui.calls.video import VideoWidget, fit_rect
 from ui.tasks import TaskOwner
@@ -396,7 +395,6 @@ class CallController(QObject):
     def __init__(self, manager: CallManager, session: Any, *,
                  bus: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        protect_none()  # video painting makes thousands of void Qt calls a second
         self.manager = manager
         self.session = session
         self.tasks = TaskOwner("calls")

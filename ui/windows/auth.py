@@ -2,16 +2,21 @@
 
 Both are pages of :class:`AuthWindow`; the controller drives them.
 
+"Remember on this device" (keep the store's key in the OS keychain, so later starts need
+no passcode) shows only when the computer has a keychain (``set_keychain_available``).
+
 Signals:
-    AuthWindow.unlock_requested(str passcode)
+    AuthWindow.unlock_requested(str passcode, bool remember)
     AuthWindow.account_requested(dict) — keys: mode ("sign_up"/"sign_in"), relay_url,
-        username, display_name, password, passcode (empty when the profile is unlocked)
+        username, display_name, password, passcode (empty when the profile is unlocked),
+        remember (bool)
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -55,7 +60,7 @@ def _centered(card: QWidget, parent: QWidget) -> QWidget:
 
 
 class UnlockPage(QWidget):
-    unlock_requested = Signal(str)
+    unlock_requested = Signal(str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,10 +84,14 @@ class UnlockPage(QWidget):
         self.error.setWordWrap(True)
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.error.hide()
+        self.remember = QCheckBox(self.tr("Remember on this device"), card)
+        self.remember.setToolTip(self.tr("Keep the key in the system keychain: Risala opens "
+                                         "without the passcode on this computer."))
+        self.remember.hide()
         self.button = QPushButton(self.tr("Unlock"), card)
         self.button.setProperty("primary", True)
         self.button.clicked.connect(self.submit)
-        for w in (logo, title, sub, self.passcode, self.error, self.button):
+        for w in (logo, title, sub, self.passcode, self.remember, self.error, self.button):
             card.box.addWidget(w)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -94,7 +103,10 @@ class UnlockPage(QWidget):
             return
         self.set_busy(True)
         self.error.hide()
-        self.unlock_requested.emit(code)
+        self.unlock_requested.emit(code, not self.remember.isHidden() and self.remember.isChecked())
+
+    def set_keychain_available(self, available: bool) -> None:
+        self.remember.setVisible(available)
 
     def set_busy(self, busy: bool) -> None:
         self.button.setEnabled(not busy)
@@ -157,6 +169,11 @@ class AccountPage(QWidget):
         self.passcode_hint = QLabel(self.tr("The passcode encrypts your messages on this computer."), card)
         self.passcode_hint.setObjectName("AuthSubtitle")
         self.passcode_hint.setWordWrap(True)
+        self.remember = QCheckBox(self.tr("Remember on this device"), card)
+        self.remember.setToolTip(self.tr("Keep the key in the system keychain: Risala opens "
+                                         "without the passcode on this computer."))
+        self.remember.hide()
+        self._keychain = False
         self.error = QLabel(card)
         self.error.setObjectName("ErrorLabel")
         self.error.setWordWrap(True)
@@ -171,6 +188,7 @@ class AccountPage(QWidget):
         card.box.addWidget(self.tabs)
         card.box.addLayout(form)
         card.box.addWidget(self.passcode_hint)
+        card.box.addWidget(self.remember)
         card.box.addWidget(self.error)
         card.box.addWidget(self.button)
         lay = QVBoxLayout(self)
@@ -189,6 +207,21 @@ class AccountPage(QWidget):
         self._need_passcode = need_passcode
         for w in (self.passcode, self.passcode2, self.passcode_label, self.passcode2_label, self.passcode_hint):
             w.setVisible(need_passcode)
+        self.remember.setVisible(need_passcode and self._keychain)
+
+    def set_keychain_available(self, available: bool) -> None:
+        self._keychain = available
+        self.remember.setVisible(self._need_passcode and available)
+
+    def show_signed_out(self, message: str, username: str) -> None:
+        """After the relay ended the session: sign in again to the same account (the
+        relay is fixed, local history is kept)."""
+        self.tabs.setCurrentIndex(1)
+        self.username.setText(username)
+        self.password.clear()
+        self.password.setFocus()
+        if message:
+            self.show_error(message)
 
     def _mode_changed(self, _i: int) -> None:
         up = self.mode == "sign_up"
@@ -211,6 +244,7 @@ class AccountPage(QWidget):
             "display_name": self.display_name.text().strip() or self.username.text().strip(),
             "password": self.password.text(),
             "passcode": self.passcode.text() if self._need_passcode else "",
+            "remember": self._need_passcode and self._keychain and self.remember.isChecked(),
         })
 
     def validate(self) -> str:
@@ -241,7 +275,7 @@ class AccountPage(QWidget):
 
 
 class AuthWindow(QWidget):
-    unlock_requested = Signal(str)
+    unlock_requested = Signal(str, bool)
     account_requested = Signal(dict)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -264,7 +298,13 @@ class AuthWindow(QWidget):
         self.unlock_page.set_busy(False)
         self.unlock_page.passcode.setFocus()
 
+    def set_keychain_available(self, available: bool) -> None:
+        self.unlock_page.set_keychain_available(available)
+        self.account_page.set_keychain_available(available)
+
     def show_account(self, relay_url: str, need_passcode: bool) -> None:
-        self.account_page.configure(relay_url=relay_url, need_passcode=need_passcode)
+        # An open profile belongs to its relay: only a new profile may pick another one.
+        self.account_page.configure(relay_url=relay_url, need_passcode=need_passcode,
+                                    relay_editable=need_passcode)
         self.stack.setCurrentWidget(self.account_page)
         self.account_page.set_busy(False)

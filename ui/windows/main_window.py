@@ -333,14 +333,17 @@ class MainWindow(QMainWindow):
         row: ChatRow = idx.data(ChatRoles.ROW)
         menu = QMenu(self)
         menu.addAction(self.tr("Unpin") if row.pinned else self.tr("Pin"),
-                       lambda: self._set_flags(row.chat_id, pinned=not row.pinned))
+                       lambda: self.set_pinned(row.chat_id, not row.pinned))
         menu.addAction(self.tr("Unmute") if row.muted else self.tr("Mute"),
-                       lambda: self._set_flags(row.chat_id, muted=not row.muted))
+                       lambda: self.set_muted(row.chat_id, not row.muted))
         menu.exec(self.chat_list.viewport().mapToGlobal(pos))
 
-    def _set_flags(self, chat_id: int, **flags: bool) -> None:
-        self.tasks.run(self.session.set_flags(chat_id, **flags), lambda _r: self._refresh_chats([chat_id]),
-                       self._show_error)
+    def set_pinned(self, chat_id: int, pinned: bool) -> None:
+        """The list re-sorts when the core publishes ChatsChanged."""
+        self.tasks.run(self.session.set_pinned(chat_id, pinned), None, self._show_error)
+
+    def set_muted(self, chat_id: int, muted: bool) -> None:
+        self.tasks.run(self.session.set_muted(chat_id, muted), None, self._show_error)
 
     # --- events from the core -------------------------------------------------------------
     def _refresh_chats(self, chat_ids: list[int]) -> None:

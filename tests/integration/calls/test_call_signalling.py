@@ -86,34 +86,46 @@ async def test_peer_disconnects_mid_call(relay: RunningRelay, tmp_path: Path) ->
         incoming = await bob.incoming()
         await incoming.accept()
         await alice.wait_state(CallState.CONNECTED)
-        print("closing bob conn", flush=True)
         await bob.app.connection.close()  # bob's network drops; his media stops with it
         await engine(incoming).close()
-        print("waiting alice end", flush=True)
         ended = await alice.wait_state(CallState.ENDED, within=8)
-        print("alice ended", ended, flush=True)
         assert ended.reason is EndReason.PEER_OFFLINE
-        print("wait closed", flush=True)
-        _t = engine(outgoing)._pc
-        print("PCSTATE", _t, _t and _t._RTCPeerConnection__closeTask, flush=True)
-        import traceback
-        if _t is not None and _t._RTCPeerConnection__closeTask is not None and _t._RTCPeerConnection__closeTask.done():
-            traceback.print_exception(_t._RTCPeerConnection__closeTask.exception())
-        async def dump():
-            await asyncio.sleep(10)
-            for t in asyncio.all_tasks():
-                c = t.get_coro()
-                chain = []
-                while c is not None:
-                    fr = getattr(c, "cr_frame", None) or getattr(c, "gi_frame", None)
-                    chain.append(f"{getattr(c, '__qualname__', c)}:{fr.f_lineno if fr else '?'}")
-                    c = getattr(c, "cr_await", None) or getattr(c, "gi_yieldfrom", None)
-                print("TASK", " -> ".join(chain), flush=True)
-        d = asyncio.create_task(dump())
         await asyncio.wait_for(outgoing.wait_closed(), 5)
-        print("closed", flush=True)
-        assert engine(outgoing).link == "closed" or engine(outgoing)._pc is None
+        assert engine(outgoing).link == "closed"
     finally:
-        print("finally", flush=True)
         await close_party(alice)
         await close_party(bob)
+
+
+def _cut_network(media: object) -> None:
+    """Close the UDP sockets under a peer's ICE agent: its packets stop, nobody is told."""
+    pc = media._pc  # type: ignore[attr-defined]
+    for transceiver in pc.getTransceivers():
+        ice = transceiver.receiver.transport.transport
+        for protocol in ice.iceGatherer._connection._protocols:
+            protocol.transport.close()
+
+
+async def test_dead_media_path_recovers_with_an_ice_restart(pair) -> None:  # type: ignore[no-untyped-def]
+    """Bob's network path dies silently while both clients stay online: alice notices
+    (no remote audio), sends an ICE-restart offer through the relay, bob answers from a
+    fresh peer connection and media flows again, with the same emoji."""
+    alice, bob = pair
+    outgoing = await alice.calls.start_call(bob.user_id)
+    incoming = await bob.incoming()
+    await incoming.accept()
+    await alice.wait_state(CallState.CONNECTED)
+    await bob.wait_state(CallState.CONNECTED)
+    emoji = outgoing.emoji
+    a_media = engine(outgoing)
+    a_media.silence_timeout = 1.0
+    _cut_network(engine(incoming))
+    await alice.wait_state(CallState.RECONNECTING, within=5)
+    alice.events.clear()
+    await alice.wait_state(CallState.CONNECTED, within=10)
+    frames = a_media.remote_video.frames
+    await asyncio.sleep(1.0)
+    assert a_media.remote_video.frames > frames + 10
+    assert outgoing.emoji == incoming.emoji == emoji  # same certificates after the restart
+    await outgoing.hangup()
+    assert (await bob.wait_state(CallState.ENDED)).reason is EndReason.HANGUP
