@@ -269,11 +269,11 @@ class FileSource:
 
 
 def _qt_app_running() -> bool:
-    try:
-        from PySide6.QtCore import QCoreApplication
-    except ImportError:  # pragma: no cover - PySide6 is a dependency
-        return False
-    return QCoreApplication.instance() is not None
+    """Whether a Qt application object exists. Without one QtMultimedia cannot deliver
+    anything, and a process that never imported Qt has none: checking ``sys.modules``
+    avoids importing PySide6 (~100 ms) in the middle of a headless call."""
+    qtcore = sys.modules.get("PySide6.QtCore")
+    return qtcore is not None and qtcore.QCoreApplication.instance() is not None
 
 
 @dataclass(frozen=True, slots=True)

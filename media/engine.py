@@ -85,9 +85,12 @@ class SenderTrack(MediaStreamTrack):
                 if source is not self._source:
                     continue  # switched while waiting
                 raise
-            return frame if self.enabled else self._blank_for(frame)
+            if self.enabled or not isinstance(frame, av.AudioFrame | av.VideoFrame):
+                return frame  # type: ignore[return-value]
+            return self._blank_for(frame)
 
     def _blank_for(self, frame: av.AudioFrame | av.VideoFrame) -> av.AudioFrame | av.VideoFrame:
+        silent: av.AudioFrame | av.VideoFrame
         if isinstance(frame, av.AudioFrame):
             silent = av.AudioFrame(format="s16", layout=frame.layout.name, samples=frame.samples)
             for plane in silent.planes:
@@ -397,8 +400,9 @@ class AiortcEngine:
                 pc = self._pc
                 if pc is not None and pc.connectionState == "connected":
                     reported = True
-                    log.info("call %s: no remote media for %.1fs", self.spec.call_id,
-                             now - last_change)
+                    log.info(
+                        "call %s: no remote media for %.1fs", self.spec.call_id, now - last_change
+                    )
                     try:
                         self._delegate.engine_link_changed("failed")
                     except Exception:

@@ -70,7 +70,8 @@ class AudioPlayback:
             while True:
                 frame = await track.recv()
                 self.frames += 1
-                self._write(frame)
+                if isinstance(frame, av.AudioFrame):
+                    self._write(frame)
         except MediaStreamError:
             pass
         finally:

@@ -112,7 +112,9 @@ async def consume_video(track: MediaStreamTrack, hub: VideoSinkHub) -> None:
     """Read ``track`` until it ends, publishing each frame to ``hub``."""
     try:
         while True:
-            hub.push(await track.recv())
+            frame = await track.recv()
+            if isinstance(frame, av.VideoFrame):
+                hub.push(frame)
     except MediaStreamError:
         pass
 

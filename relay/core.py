@@ -22,7 +22,7 @@ from relay.ratelimit import AddressLimiter
 from relay.storage import Database, Tx
 from relay.storage.hot import WriterState
 from relay.storage.queries import user_from_row
-from relay.storage.schema import sessions, users
+from relay.storage.schema import sessions, user_seqs, users
 
 if TYPE_CHECKING:
     from relay.calls import CallManager
@@ -58,6 +58,7 @@ class Relay:
         self.state = WriterState()
         """Caches and seq heads owned by the writer (only touched inside write jobs)."""
         self.db.on_rollback.append(self.state.clear)
+        self.db.before_commit.append(self.state.flush)
         self.broker: Broker = broker or LocalBroker()
         if config.fast_password_hashing:
             self.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -118,10 +119,17 @@ class Relay:
             user_row = (
                 await tx.conn.execute(
                     select(users.c.id, users.c.username, users.c.display_name, users.c.bio,
-                           users.c.seq).where(users.c.id == row.user_id)
+                           user_seqs.c.seq)
+                    .join(user_seqs, user_seqs.c.user_id == users.c.id)
+                    .where(users.c.id == row.user_id)
                 )
             ).one()
-            return Session(row.id, user_from_row(user_row), int(user_row.seq))
+            seq = int(user_row.seq)
+            if self.state.pending:  # PostgreSQL: seqs of this batch not yet assigned
+                await self.state.flush(tx)
+                seq = (await tx.conn.execute(select(user_seqs.c.seq).where(
+                    user_seqs.c.user_id == row.user_id))).scalar_one()
+            return Session(row.id, user_from_row(user_row), seq)
 
         return await self.db.write(job)
 
@@ -144,8 +152,9 @@ class Relay:
 
     async def emit(self, tx: Tx, items: Sequence[tuple[int, bytes]]) -> None:
         """Append updates in this transaction; push them to live connections after commit."""
+        # on PostgreSQL ``pushed`` is filled in just before the commit (``state.flush``)
         pushed = await self.state.emit(tx, items)
-        if pushed:
+        if items:
             broker = self.broker
 
             def push() -> None:

@@ -21,6 +21,7 @@ from relay.blobs import get_blob, put_blob
 from relay.config import RelayConfig
 from relay.connection import RELAY_KEY, websocket_handler
 from relay.core import Relay
+from relay.diagnostics import monitor_from_env
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +99,19 @@ async def serve(config: RelayConfig) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    async with run_relay(config):
+    async with run_relay(config) as handle:
         # Everything allocated while starting (SQLAlchemy's compiled caches, aiohttp,
         # protocol types) is long-lived: move it out of the cyclic GC's view, so full
         # collections stay short and do not show up as latency spikes.
         gc.collect()
         gc.freeze()
+        monitor = monitor_from_env()
+        if monitor is not None:
+            monitor.start()
         await stop.wait()
+        if monitor is not None:
+            db = handle.app[RELAY_KEY].db
+            await monitor.stop({"batches": db.batches, "jobs": db.jobs,
+                                "slow_batches": db.slow_batches[-20:]})
         log.info("relay stopping")
     log.info("relay stopped")

@@ -38,16 +38,33 @@ from ui.windows.main_window import MainWindow, mark
 log = logging.getLogger(__name__)
 
 
+def apply_appearance(app: QApplication, *, theme: str, language: str) -> tuple[ThemeManager, str]:
+    """Style the application as the app does: the Fusion style with the theme's palette and
+    stylesheet, the language's translators and layout direction. Returns the theme manager
+    (keep it: it follows the system scheme) and the language applied."""
+    manager = ThemeManager(app, theme)
+    manager.apply()
+    return manager, apply_language(app, language)
+
+
 class AppController(QObject):
     main_window_shown = Signal(object)
     auth_shown = Signal(str)
     language_applied = Signal(str)
     window_created = Signal(object)
 
-    def __init__(self, app: QApplication, profile_dir: Path, *, relay_url: str | None = None,
-                 language: str | None = None, config: ClientConfig | None = None,
-                 show_windows: bool = True, enable_calls: bool = False,
-                 media_options: Any = None) -> None:
+    def __init__(
+        self,
+        app: QApplication,
+        profile_dir: Path,
+        *,
+        relay_url: str | None = None,
+        language: str | None = None,
+        config: ClientConfig | None = None,
+        show_windows: bool = True,
+        enable_calls: bool = False,
+        media_options: Any = None,
+    ) -> None:
         super().__init__(app)
         self.qapp = app
         self.profile_dir = Path(profile_dir)
@@ -59,7 +76,9 @@ class AppController(QObject):
         self.config = config or ClientConfig()
         self.show_windows = show_windows
         self.tasks = TaskOwner("controller")
-        self.theme = ThemeManager(app, self.preferences.theme)
+        self.theme, self.language = apply_appearance(
+            app, theme=self.preferences.theme, language=self.preferences.language
+        )
         self.client: ClientApp | None = None
         self.session: UiSession | None = None
         self.bridge = Bridge(parent=self)
@@ -74,8 +93,6 @@ class AppController(QObject):
         SettingsDialog.controller = self
         self.preferences.theme_changed.connect(self.theme.apply)
         self.preferences.language_changed.connect(self._on_language_changed)
-        self.theme.apply()
-        self.language = apply_language(app, self.preferences.language)
 
     # --- start ---------------------------------------------------------------------------
     @property
@@ -86,9 +103,11 @@ class AppController(QObject):
         if not self.store_exists:
             self._show_auth("account")
         elif ClientApp.keychain_available():
-            self.tasks.run(ClientApp.open_with_keychain(self.profile_dir, config=self.config,
-                                                        start=False),
-                           self._opened_from_keychain, self._keychain_failed)
+            self.tasks.run(
+                ClientApp.open_with_keychain(self.profile_dir, config=self.config, start=False),
+                self._opened_from_keychain,
+                self._keychain_failed,
+            )
         else:
             self._show_auth("unlock")
 
@@ -126,9 +145,13 @@ class AppController(QObject):
 
     # --- unlock ----------------------------------------------------------------------------
     def unlock(self, passcode: str, remember: bool = False) -> None:
-        self.tasks.run(ClientApp.open(self.profile_dir, passcode, config=self.config, start=False,
-                                      remember=remember),
-                       self._unlocked, self._unlock_failed)
+        self.tasks.run(
+            ClientApp.open(
+                self.profile_dir, passcode, config=self.config, start=False, remember=remember
+            ),
+            self._unlocked,
+            self._unlock_failed,
+        )
 
     def _unlock_failed(self, exc: BaseException) -> None:
         log.info("unlock failed: %r", exc)
@@ -157,12 +180,21 @@ class AppController(QObject):
 
     async def _account(self, form: dict) -> None:
         if self.client is None:
-            self._adopt(await ClientApp.open(self.profile_dir, form["passcode"], form["relay_url"],
-                                             config=self.config, start=False,
-                                             remember=bool(form.get("remember"))))
+            self._adopt(
+                await ClientApp.open(
+                    self.profile_dir,
+                    form["passcode"],
+                    form["relay_url"],
+                    config=self.config,
+                    start=False,
+                    remember=bool(form.get("remember")),
+                )
+            )
         assert self.client is not None
         if form["mode"] == "sign_up":
-            await self.client.account.sign_up(form["username"], form["display_name"], form["password"])
+            await self.client.account.sign_up(
+                form["username"], form["display_name"], form["password"]
+            )
         else:
             await self.client.account.sign_in(form["username"], form["password"])
         self.preferences.set_relay_url(form["relay_url"])
@@ -175,8 +207,10 @@ class AppController(QObject):
         if self.auth_window is not None:
             self.auth_window.account_page.show_error(describe(exc))
             self.auth_window.account_page.configure(
-                relay_url=self.auth_window.account_page.relay.text(), need_passcode=self.client is None,
-                relay_editable=self.client is None)
+                relay_url=self.auth_window.account_page.relay.text(),
+                need_passcode=self.client is None,
+                relay_editable=self.client is None,
+            )
 
     # --- main window ---------------------------------------------------------------------------
     def _show_main(self) -> None:
@@ -256,11 +290,17 @@ class AppController(QObject):
             def reopen(_r: None) -> None:
                 self._show_main()
                 if current is not None and self.main_window is not None:
-                    self.main_window.chat_list_shown.connect(lambda c=current: self.main_window.select_chat(c))
+                    self.main_window.chat_list_shown.connect(
+                        lambda c=current: self.main_window.select_chat(c)
+                    )
 
             self.tasks.run(self._close_main(), reopen)
         elif self.auth_window is not None:
-            page = "unlock" if self.auth_window.stack.currentWidget() is self.auth_window.unlock_page else "account"
+            page = (
+                "unlock"
+                if self.auth_window.stack.currentWidget() is self.auth_window.unlock_page
+                else "account"
+            )
             self.auth_window.hide()
             self.auth_window.deleteLater()
             self.auth_window = None

@@ -23,10 +23,19 @@ _T0 = time.monotonic()
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="risala", description="Risala desktop messenger")
     p.add_argument("--relay", metavar="URL", help="relay address, e.g. wss://relay.example.org")
-    p.add_argument("--profile", metavar="DIR", type=Path, help="profile directory (default: the user's data dir)")
-    p.add_argument("--demo", action="store_true", help="start an embedded relay on loopback and use it")
+    p.add_argument(
+        "--profile",
+        metavar="DIR",
+        type=Path,
+        help="profile directory (default: the user's data dir)",
+    )
+    p.add_argument(
+        "--demo", action="store_true", help="start an embedded relay on loopback and use it"
+    )
     p.add_argument("--lang", choices=("en", "ar"), help="interface language")
-    p.add_argument("--fake-media", action="store_true", help="synthetic camera and microphone for calls")
+    p.add_argument(
+        "--fake-media", action="store_true", help="synthetic camera and microphone for calls"
+    )
     p.add_argument("--camera-file", metavar="FILE", help="use a video file as the camera")
     p.add_argument("--self-test", action="store_true", help="check the installation and exit")
     p.add_argument("--verbose", "-v", action="store_true")
@@ -65,11 +74,18 @@ async def _run(args: argparse.Namespace, app) -> int:
             relay_dir = data_dir / "demo-relay"
             relay_dir.mkdir(parents=True, exist_ok=True)
             handle = await stack.enter_async_context(
-                run_relay(RelayConfig(data_dir=relay_dir, host="127.0.0.1", port=0)))
+                run_relay(RelayConfig(data_dir=relay_dir, host="127.0.0.1", port=0))
+            )
             relay_url = handle.url
             logging.getLogger("risala").info("embedded relay at %s", relay_url)
-        controller = AppController(app, profile, relay_url=relay_url, language=args.lang,
-                                   enable_calls=True, media_options=media_options(args))
+        controller = AppController(
+            app,
+            profile,
+            relay_url=relay_url,
+            language=args.lang,
+            enable_calls=True,
+            media_options=media_options(args),
+        )
         if args.demo:
             # the embedded relay's port changes every run: always point the profile at it
             controller.relay_url = relay_url
@@ -134,8 +150,10 @@ def _bench_hooks(controller, app):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv if argv is not None else sys.argv[1:])
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
     if args.self_test:
         try:
             from ui.selftest import run_self_test
@@ -151,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
 
     QCoreApplication.setOrganizationName("Risala")
     QCoreApplication.setApplicationName("Risala")
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
     app.setApplicationDisplayName("Risala")

@@ -37,8 +37,16 @@ QT_MODULES: tuple[str, ...] = (
 """Every PySide6 module the app imports (packaging/build.py checks the sources against it)."""
 
 STEPS: tuple[str, ...] = (
-    "qt", "resources", "multimedia", "event_loop", "store", "relay", "accounts", "message",
-    "call", "shutdown",
+    "qt",
+    "resources",
+    "multimedia",
+    "event_loop",
+    "store",
+    "relay",
+    "accounts",
+    "message",
+    "call",
+    "shutdown",
 )
 """The steps in the order they run; each prints ``self-test: <step> ok (<ms> ms)``."""
 
@@ -107,8 +115,9 @@ class SelfTest:
 
         QCoreApplication.setOrganizationName("Risala")
         QCoreApplication.setApplicationName("Risala self-test")
-        self.app = QApplication.instance() or QApplication([sys.argv[0], "-platform",
-                                                            _platform_arg()])
+        self.app = QApplication.instance() or QApplication(
+            [sys.argv[0], "-platform", _platform_arg()]
+        )
         platform = QGuiApplication.platformName()
         _check(platform, "no Qt platform plugin loaded")
         formats = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}
@@ -122,8 +131,10 @@ class SelfTest:
         root = _resources_dir()
         _check(root.is_dir(), f"resources not found at {root}")
         icon = QIcon(str(root / "icons" / "risala.svg"))
-        _check(not icon.isNull() and not icon.pixmap(64, 64).isNull(),
-               "the app icon (SVG) does not render")
+        _check(
+            not icon.isNull() and not icon.pixmap(64, 64).isNull(),
+            "the app icon (SVG) does not render",
+        )
         themes = sorted(p.stem for p in (root / "themes").glob("*.qss"))
         _check(themes, f"no themes in {root / 'themes'}")
         qms = sorted((root / "translations").glob("*.qm"))
@@ -151,8 +162,10 @@ class SelfTest:
         import asyncio
 
         loop = asyncio.get_running_loop()
-        _check(type(loop).__module__.startswith("qasync"),
-               f"expected qasync's loop, got {type(loop).__module__}")
+        _check(
+            type(loop).__module__.startswith("qasync"),
+            f"expected qasync's loop, got {type(loop).__module__}",
+        )
         await asyncio.sleep(0.01)
         from app import about
 
@@ -196,8 +209,9 @@ class SelfTest:
 
         data = self.workdir / "relay"
         data.mkdir()
-        config = RelayConfig(data_dir=data, host="127.0.0.1", port=0,
-                             fast_password_hashing=True, call_grace=0.5)
+        config = RelayConfig(
+            data_dir=data, host="127.0.0.1", port=0, fast_password_hashing=True, call_grace=0.5
+        )
         self.relay_cm = run_relay(config)
         self.relay = await self.relay_cm.__aenter__()
         async with aiohttp.ClientSession() as http, http.get(self.relay.url + "/healthz") as r:
@@ -211,18 +225,27 @@ class SelfTest:
         from app.services.session import ClientApp, ClientConfig
         from app.store.keys import KdfParams
 
-        config = ClientConfig(device="self-test", request_timeout=10.0, connect_timeout=10.0,
-                              backoff_base=0.05, backoff_cap=0.5, heartbeat=None,
-                              kdf=KdfParams(time_cost=1, memory_cost=8, parallelism=1))
+        config = ClientConfig(
+            device="self-test",
+            request_timeout=10.0,
+            connect_timeout=10.0,
+            backoff_base=0.05,
+            backoff_cap=0.5,
+            heartbeat=None,
+            kdf=KdfParams(time_cost=1, memory_cost=8, parallelism=1),
+        )
         suffix = secrets.token_hex(3)
         for name in ("alice", "bob"):
             username = f"{name}{suffix}"
-            client = await ClientApp.open(self.workdir / "profiles" / username, PASSCODE,
-                                          self.relay.url, config=config)
+            client = await ClientApp.open(
+                self.workdir / "profiles" / username, PASSCODE, self.relay.url, config=config
+            )
             self.clients.append(client)
             await client.account.sign_up(username, name.title(), PASSWORD)
-            _check(await client.wait_online(10.0),
-                   f"{username} is not online: {client.connection.state}")
+            _check(
+                await client.wait_online(10.0),
+                f"{username} is not online: {client.connection.state}",
+            )
             self.usernames.append(username)
         self.details["accounts"] = ", ".join(self.usernames)
 
@@ -234,7 +257,8 @@ class SelfTest:
         alice, bob = self.clients
         arrived = asyncio.Event()
         unsubscribe = bob.bus.subscribe(
-            lambda e: arrived.set() if isinstance(e, MessagesChanged) else None)
+            lambda e: arrived.set() if isinstance(e, MessagesChanged) else None
+        )
         try:
             self.chat_id = await alice.chats.open_direct_chat(self.usernames[1])
             text = "salam from the self-test"
@@ -280,8 +304,10 @@ class SelfTest:
         try:
             bob_id = bob.connection.user.id
             outgoing = await self.managers[0].start_call(bob_id, video=True)
-            _check(outgoing.state is CallState.CALLING,
-                   f"the call did not start: {outgoing.state} {outgoing.detail}")
+            _check(
+                outgoing.state is CallState.CALLING,
+                f"the call did not start: {outgoing.state} {outgoing.detail}",
+            )
             await asyncio.wait_for(incoming_seen.wait(), 10.0)
             incoming = self.managers[1].call(incoming_ids[0])
             _check(incoming is not None, "the incoming call is unknown to the callee")
@@ -290,14 +316,19 @@ class SelfTest:
             async def connected_and_decoding() -> tuple[int, int]:
                 while True:
                     a, b = outgoing.engine, incoming.engine
-                    if (outgoing.state is CallState.ENDED or incoming.state is CallState.ENDED):
-                        raise StepFailed(f"the call ended: {outgoing.end_reason} "
-                                         f"{outgoing.detail or incoming.detail}")
-                    if (isinstance(a, AiortcEngine) and isinstance(b, AiortcEngine)
-                            and outgoing.state is CallState.CONNECTED
-                            and incoming.state is CallState.CONNECTED
-                            and a.remote_video.frames >= MIN_VIDEO_FRAMES
-                            and b.remote_video.frames >= MIN_VIDEO_FRAMES):
+                    if outgoing.state is CallState.ENDED or incoming.state is CallState.ENDED:
+                        raise StepFailed(
+                            f"the call ended: {outgoing.end_reason} "
+                            f"{outgoing.detail or incoming.detail}"
+                        )
+                    if (
+                        isinstance(a, AiortcEngine)
+                        and isinstance(b, AiortcEngine)
+                        and outgoing.state is CallState.CONNECTED
+                        and incoming.state is CallState.CONNECTED
+                        and a.remote_video.frames >= MIN_VIDEO_FRAMES
+                        and b.remote_video.frames >= MIN_VIDEO_FRAMES
+                    ):
                         return a.remote_video.frames, b.remote_video.frames
                     await asyncio.sleep(0.05)
 
@@ -391,8 +422,11 @@ def run_self_test() -> int:
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false")
     with tempfile.TemporaryDirectory(prefix="risala-selftest-") as tmp:
         test = SelfTest(Path(tmp))
-        for name, fn in (("qt", test.step_qt), ("resources", test.step_resources),
-                         ("multimedia", test.step_multimedia)):
+        for name, fn in (
+            ("qt", test.step_qt),
+            ("resources", test.step_resources),
+            ("multimedia", test.step_multimedia),
+        ):
             if not _run_step(name, fn):
                 return 1
             test.steps_run.append(name)

@@ -34,7 +34,11 @@ def preview_of(m: models.Message | None) -> str:
     if call is not None:
         return _tr("📞 Call")
     if m.attachment is not None:
-        label = _tr("🖼 Photo") if m.attachment.kind == "photo" else "📄 " + (m.attachment.name or _tr("File"))
+        label = (
+            _tr("🖼 Photo")
+            if m.attachment.kind == "photo"
+            else "📄 " + (m.attachment.name or _tr("File"))
+        )
         return f"{label} {m.text}".strip() if m.text else label
     return m.text
 
@@ -156,7 +160,10 @@ class UiSession:
         """(user_id, name, username, role) of a chat's members."""
         members = await self.chats.members(chat_id)
         await self.load_users([m.user_id for m in members], refresh=True)
-        return [(m.user_id, self.name_of(m.user_id), self.username_of(m.user_id), m.role) for m in members]
+        return [
+            (m.user_id, self.name_of(m.user_id), self.username_of(m.user_id), m.role)
+            for m in members
+        ]
 
     # --- messages -------------------------------------------------------------------------
     async def page(self, chat_id: int, before_id: int | None, limit: int) -> list[int]:
@@ -195,19 +202,42 @@ class UiSession:
                     local = str(p) if p else ""
                 except Exception:  # noqa: BLE001 - cache lookup is best effort
                     local = ""
-            att = AttachmentInfo(kind=a.kind, sha256=a.sha256, name=a.name, size=a.size, mime=a.mime,
-                                 width=a.width or 0, height=a.height or 0, local_path=local)
+            att = AttachmentInfo(
+                kind=a.kind,
+                sha256=a.sha256,
+                name=a.name,
+                size=a.size,
+                mime=a.mime,
+                width=a.width or 0,
+                height=a.height or 0,
+                local_path=local,
+            )
         call = None
         rec = getattr(m, "call", None)
         if rec is not None:
-            call = CallInfoItem(video=rec.video, outcome=rec.outcome, duration=rec.duration,
-                                outgoing=rec.caller_id == self.me_id)
+            call = CallInfoItem(
+                video=rec.video,
+                outcome=rec.outcome,
+                duration=rec.duration,
+                outgoing=rec.caller_id == self.me_id,
+            )
         outgoing = m.sender_id == self.me_id
         return MessageItem(
-            key=m.id, chat_id=m.chat_id, sender_id=m.sender_id, sender_name=self.name_of(m.sender_id),
-            date=m.date, text=m.text, outgoing=outgoing, delivery="sent" if outgoing else "",
-            edited=m.edit_date is not None, reply_sender=reply_sender, reply_text=reply_text,
-            reply_to=m.reply_to_id, attachment=att, call=call, random_id=m.random_id,
+            key=m.id,
+            chat_id=m.chat_id,
+            sender_id=m.sender_id,
+            sender_name=self.name_of(m.sender_id),
+            date=m.date,
+            text=m.text,
+            outgoing=outgoing,
+            delivery="sent" if outgoing else "",
+            edited=m.edit_date is not None,
+            reply_sender=reply_sender,
+            reply_text=reply_text,
+            reply_to=m.reply_to_id,
+            attachment=att,
+            call=call,
+            random_id=m.random_id,
         )
 
     async def pending(self, chat_id: int) -> list[MessageItem]:
@@ -219,23 +249,43 @@ class UiSession:
             att = None
             if u.attachment:
                 a = u.attachment
-                att = AttachmentInfo(kind=a.get("kind", "file"), sha256=a.get("sha256", ""), name=a.get("name", ""),
-                                     size=int(a.get("size", 0)), mime=a.get("mime", ""),
-                                     width=int(a.get("width") or 0), height=int(a.get("height") or 0),
-                                     local_path=str(a.get("local_path") or ""))
+                att = AttachmentInfo(
+                    kind=a.get("kind", "file"),
+                    sha256=a.get("sha256", ""),
+                    name=a.get("name", ""),
+                    size=int(a.get("size", 0)),
+                    mime=a.get("mime", ""),
+                    width=int(a.get("width") or 0),
+                    height=int(a.get("height") or 0),
+                    local_path=str(a.get("local_path") or ""),
+                )
             reply_sender = reply_text = ""
             if u.reply_to and u.reply_to in replies:
                 r = replies[u.reply_to]
                 reply_sender, reply_text = self.name_of(r.sender_id), preview_of(r)
-            out.append(MessageItem(
-                key=outbox_key(u.random_id), chat_id=chat_id, sender_id=self.me_id, sender_name=self.me_name,
-                date=u.created, text=u.text, outgoing=True, delivery="failed" if u.failed else "pending",
-                reply_sender=reply_sender, reply_text=reply_text, reply_to=u.reply_to, attachment=att,
-                random_id=u.random_id, error=u.failed or "",
-            ))
+            out.append(
+                MessageItem(
+                    key=outbox_key(u.random_id),
+                    chat_id=chat_id,
+                    sender_id=self.me_id,
+                    sender_name=self.me_name,
+                    date=u.created,
+                    text=u.text,
+                    outgoing=True,
+                    delivery="failed" if u.failed else "pending",
+                    reply_sender=reply_sender,
+                    reply_text=reply_text,
+                    reply_to=u.reply_to,
+                    attachment=att,
+                    random_id=u.random_id,
+                    error=u.failed or "",
+                )
+            )
         return out
 
-    async def search(self, query: str, chat_id: int | None = None) -> list[tuple[models.Message, str]]:
+    async def search(
+        self, query: str, chat_id: int | None = None
+    ) -> list[tuple[models.Message, str]]:
         msgs = await self.chats.search(query, chat_id=chat_id, limit=100)
         await self.load_users({m.sender_id for m in msgs})
         out = []
@@ -253,7 +303,9 @@ class UiSession:
     async def send_text(self, chat_id: int, text: str, reply_to: int | None) -> None:
         await self.chats.send_text(chat_id, text, reply_to=reply_to)
 
-    async def send_file(self, chat_id: int, path: str, caption: str = "", reply_to: int | None = None) -> None:
+    async def send_file(
+        self, chat_id: int, path: str, caption: str = "", reply_to: int | None = None
+    ) -> None:
         await self.chats.send_file(chat_id, Path(path), caption, reply_to=reply_to)
 
     async def edit(self, chat_id: int, message_id: int, text: str) -> None:

@@ -32,7 +32,11 @@ def tray_icon(unread: int) -> QIcon:
         p.setPen(QColor("#ffffff"))
         f.setPixelSize(18 if unread < 100 else 13)
         p.setFont(f)
-        p.drawText(QRectF(30, 0, 34, 34), Qt.AlignmentFlag.AlignCenter, str(unread) if unread < 1000 else "999+")
+        p.drawText(
+            QRectF(30, 0, 34, 34),
+            Qt.AlignmentFlag.AlignCenter,
+            str(unread) if unread < 1000 else "999+",
+        )
     p.end()
     return QIcon(pm)
 
@@ -89,7 +93,11 @@ class Notifier(QObject):
     async def _fetch(self, chat_id: int, ids: list[int]):
         session = self.window.session
         msgs = await session.chats.messages_by_ids(ids)
-        fresh = [m for m in msgs.values() if m.sender_id != session.me_id and not m.deleted and m.edit_date is None]
+        fresh = [
+            m
+            for m in msgs.values()
+            if m.sender_id != session.me_id and not m.deleted and m.edit_date is None
+        ]
         if not fresh:
             return None
         chat = await session.chat(chat_id)
@@ -99,7 +107,11 @@ class Notifier(QObject):
         await session.load_users([m.sender_id])
         sender = session.name_of(m.sender_id)
         title = sender if chat.kind == "direct" else f"{sender} · {session.chat_title(chat)}"
-        text = one_line(preview_of(m)) if self.preferences.notification_preview else self.tr("New message")
+        text = (
+            one_line(preview_of(m))
+            if self.preferences.notification_preview
+            else self.tr("New message")
+        )
         return chat_id, title, text
 
     def _show(self, result) -> None:

@@ -294,8 +294,11 @@ def _error_code(exc: BaseException) -> str | None:
 class _CallHost(Protocol):
     """What a ``Call`` needs from its manager."""
 
-    requester: CallRequester
-    engine_factory: EngineFactory
+    @property
+    def requester(self) -> CallRequester: ...
+
+    @property
+    def engine_factory(self) -> EngineFactory: ...
 
     def publish(self, event: Event) -> None: ...
 

@@ -36,7 +36,7 @@ from relay.errors import RelayError, error_frame
 from relay.handlers import handles
 from relay.storage import Tx
 from relay.storage.queries import USER_COLS, encode_update, get_user, get_users, user_from_row
-from relay.storage.schema import members, sessions, users
+from relay.storage.schema import members, sessions, user_seqs, users
 
 if TYPE_CHECKING:
     from relay.connection import Connection
@@ -97,6 +97,7 @@ async def sign_up(relay: Relay, conn: Connection, frame: SignUp) -> AuthResult:
             username=frame.username, display_name=display_name, bio="",
             password_hash=password_hash, created=time.time(), seq=0))
         user_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        await tx.conn.execute(insert(user_seqs).values(user_id=user_id, seq=0))
         token, session_id = await _new_session(tx, user_id, frame.device)
         user = User(id=user_id, username=frame.username, display_name=display_name)
         return AuthResult(token=token, session_id=session_id, user=user)

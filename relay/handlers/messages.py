@@ -44,7 +44,7 @@ from relay.storage.queries import (
     member_roles,
     message_from_row,
 )
-from relay.storage.schema import blobs, members, messages, updates, users
+from relay.storage.schema import blobs, members, messages, updates, user_seqs
 
 if TYPE_CHECKING:
     from relay.connection import Connection
@@ -317,7 +317,8 @@ async def get_updates(relay: Relay, conn: Connection, frame: GetUpdates) -> Any:
     me = conn.user_id
 
     async def query(db: AsyncConnection) -> dict[str, Any]:
-        head = (await db.execute(select(users.c.seq).where(users.c.id == me))).scalar() or 0
+        head = (await db.execute(
+            select(user_seqs.c.seq).where(user_seqs.c.user_id == me))).scalar() or 0
         rows = (await db.execute(
             select(updates.c.seq, updates.c.payload)
             .where(updates.c.user_id == me, updates.c.seq > frame.after_seq,

@@ -24,18 +24,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from relay.storage.schema import SCHEMA_VERSION, meta, metadata
+from relay.storage.schema import SCHEMA_VERSION, meta, metadata, user_seqs, users
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BATCH = 256
+SLOW_BATCH_MS = 5.0
 CHECKPOINT_INTERVAL = 1.0
 """Seconds between SQLite WAL checkpoints (run off the writer; see ``_checkpoint_loop``)."""
 
@@ -48,18 +50,45 @@ class Tx:
     SQLAlchemy's per-execute overhead, inside the same transaction as ``conn``.
     """
 
-    __slots__ = ("conn", "callbacks", "raw")
+    __slots__ = ("conn", "callbacks", "raw", "_pg")
 
-    def __init__(self, conn: AsyncConnection, raw: sqlite3.Connection | None = None) -> None:
+    def __init__(self, conn: AsyncConnection, raw: sqlite3.Connection | None = None,
+                 pg: _PgRaw | None = None) -> None:
         self.conn = conn
         self.raw = raw
+        self._pg = pg
         self.callbacks: list[Callable[[], None]] = []
+
+    async def pg(self) -> Any | None:
+        """PostgreSQL: the asyncpg connection inside this transaction (None on SQLite).
+
+        Hot paths run prepared SQL on it directly (one round trip, no SQLAlchemy
+        per-execute work), in the same transaction as ``conn``.
+        """
+        return None if self._pg is None else await self._pg.in_transaction()
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self.callbacks.append(callback)
 
 
 Job = Callable[[Tx], Awaitable[Any]]
+
+
+class _PgRaw:
+    """The asyncpg connection under the writer's SQLAlchemy ``AsyncConnection``."""
+
+    __slots__ = ("adapted", "driver")
+
+    def __init__(self, adapted: Any) -> None:
+        self.adapted = adapted  # SQLAlchemy's AsyncAdapt_asyncpg_connection
+        self.driver = adapted.driver_connection
+
+    async def in_transaction(self) -> Any:
+        # SQLAlchemy opens the asyncpg transaction lazily, at its first statement: open it
+        # now, or a raw statement run before any SQLAlchemy one would autocommit
+        if self.adapted._transaction is None:
+            await self.adapted._start_transaction()
+        return self.driver
 
 
 class SchemaError(RuntimeError):
@@ -86,9 +115,15 @@ class Database:
             self.engine = create_async_engine(dsn, **kwargs)
         self._queue: asyncio.Queue[tuple[Job, asyncio.Future[Any]] | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
+        self._pg: _PgRaw | None = None
         self.batches = 0
         self.jobs = 0
+        self.slow_batches: list[tuple[int, float, float]] = []
+        """(jobs, ms, ms on a CPU) of the last batches that held the writer for over SLOW_BATCH_MS."""
         self.on_rollback: list[Callable[[], None]] = []
+        self.before_commit: list[Callable[[Tx], Awaitable[None]]] = []
+        """PostgreSQL: awaited at the end of every transaction, before COMMIT (writes
+        that jobs deferred to do once per batch, e.g. seq heads and update rows)."""
         """Called (in the writer) after any rolled-back transaction: in-memory state that
         jobs built inside it (seq counters, caches) must be dropped."""
 
@@ -106,8 +141,19 @@ class Database:
             row = conn.execute(select(meta.c.value).where(meta.c.key == "schema")).first()
             if row is None:
                 conn.execute(insert(meta).values(key="schema", value=str(SCHEMA_VERSION)))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise SchemaError(f"database schema {row[0]} is newer than {SCHEMA_VERSION}")
+                return
+            version = int(row[0])
+            if version > SCHEMA_VERSION:
+                raise SchemaError(f"database schema {version} is newer than {SCHEMA_VERSION}")
+            if version < 2:  # seq heads move from users.seq to user_seqs
+                conn.execute(insert(user_seqs).from_select(
+                    ["user_id", "seq"],
+                    select(users.c.id, users.c.seq).where(
+                        users.c.id.not_in(select(user_seqs.c.user_id)))))
+            if version < SCHEMA_VERSION:
+                conn.execute(update(meta).where(meta.c.key == "schema")
+                             .values(value=str(SCHEMA_VERSION)))
+                log.info("database schema migrated from %s to %s", version, SCHEMA_VERSION)
 
         if self.sync_engine is not None:
             engine = self.sync_engine
@@ -170,6 +216,8 @@ class Database:
         else:
             assert self.engine is not None
             aconn = await self.engine.connect()
+            fairy = await aconn.get_raw_connection()
+            self._pg = _PgRaw(fairy.dbapi_connection)
         try:
             while not stop:
                 item = await self._queue.get()
@@ -184,6 +232,8 @@ class Database:
                     batch.append(nxt)
                 self.batches += 1
                 self.jobs += len(batch)
+                started = time.perf_counter()
+                tcpu = time.thread_time()
                 if sync_conn is not None:
                     # inline on the loop: a batch of sends costs ~50 µs plus ~20 µs a job,
                     # less than a thread hop and the GIL hand-offs it brings
@@ -194,6 +244,11 @@ class Database:
                 else:
                     assert aconn is not None
                     await self._run_batch(aconn, batch)
+                took = (time.perf_counter() - started) * 1000
+                if took > SLOW_BATCH_MS:
+                    del self.slow_batches[:-100]
+                    self.slow_batches.append((len(batch), round(took, 2),
+                                              round((time.thread_time() - tcpu) * 1000, 2)))
         finally:
             if checkpointer is not None:
                 checkpointer.cancel()
@@ -215,9 +270,11 @@ class Database:
             try:
                 async with conn.begin():
                     for job, _ in batch:
-                        tx = Tx(conn)
+                        tx = Tx(conn, pg=self._pg)
                         values.append(await job(tx))
                         txs.append(tx)
+                    for hook in self.before_commit:
+                        await hook(tx)
             except Exception:
                 self._rolled_back()  # re-run one by one below: each job gets its own outcome
             else:
@@ -225,10 +282,12 @@ class Database:
                     _finish(future, tx, value, None)
                 return
         for job, future in batch:
-            tx = Tx(conn)
+            tx = Tx(conn, pg=self._pg)
             try:
                 async with conn.begin():
                     value = await job(tx)
+                    for hook in self.before_commit:
+                        await hook(tx)
             except Exception as exc:
                 self._rolled_back()
                 _finish(future, tx, None, exc)

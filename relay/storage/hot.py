@@ -32,7 +32,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from relay.storage.database import Tx
 from relay.storage.queries import emit as emit_sql
 from relay.storage.queries import member_roles
-from relay.storage.schema import chats, messages, updates, users
+from relay.storage.schema import chats, messages, updates, user_seqs
 
 CACHE_LIMIT = 100_000
 """Entries per cache; a full cache is simply emptied (everything reloads lazily)."""
@@ -65,9 +65,9 @@ INSERT_UPDATE, _insert_update_order = _compile(
                             payload=bindparam("p")))
 assert _insert_update_order == ("u", "s", "p"), _insert_update_order
 SET_SEQ, _set_seq_order = _compile(
-    update(users).where(users.c.id == bindparam("u")).values(seq=bindparam("s")))
+    update(user_seqs).where(user_seqs.c.user_id == bindparam("u")).values(seq=bindparam("s")))
 assert _set_seq_order == ("s", "u"), _set_seq_order
-SELECT_SEQS = "SELECT id, seq FROM users WHERE id IN ({})"
+SELECT_SEQS = "SELECT user_id, seq FROM user_seqs WHERE user_id IN ({})"
 
 
 class WriterState:

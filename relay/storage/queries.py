@@ -20,7 +20,7 @@ from app.protocol.types import (
     Update,
     User,
 )
-from relay.storage.schema import chats, members, messages, updates, users
+from relay.storage.schema import chats, members, messages, updates, user_seqs, users
 
 _enc = msgspec.json.Encoder()
 _forward_dec = msgspec.json.Decoder(Forward)
@@ -163,10 +163,10 @@ async def emit(
     heads: dict[int, int] = {}
     for count, user_ids in by_count.items():
         rows = await conn.execute(
-            update(users)
-            .where(users.c.id.in_(user_ids))
-            .values(seq=users.c.seq + count)
-            .returning(users.c.id, users.c.seq)
+            update(user_seqs)
+            .where(user_seqs.c.user_id.in_(user_ids))
+            .values(seq=user_seqs.c.seq + count)
+            .returning(user_seqs.c.user_id, user_seqs.c.seq)
         )
         for user_id, head in rows:
             heads[int(user_id)] = int(head)

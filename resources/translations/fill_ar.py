@@ -3,6 +3,8 @@ writes them into risala_ar.ts (after ``python -m ui.i18n_tools`` has extracted t
 and compiles risala_ar.qm. Strings reached through ``QCoreApplication.translate`` wrappers
 (contexts below in EXTRA) are added here because lupdate cannot see through the wrapper."""
 
+# ruff: noqa: E501 - a table of translations: a sentence stays on its line, as in the .ts
+
 from __future__ import annotations
 
 import subprocess
@@ -144,8 +146,7 @@ AR = {
     "Unlock": "فتح",
     "Unlocking…": "جارٍ الفتح…",
     "Remember on this device": "التذكّر على هذا الجهاز",
-    "Keep the key in the system keychain: Risala opens without the passcode on this computer.":
-        "احفظ المفتاح في سلسلة مفاتيح النظام: يُفتح رسالة دون رمز المرور على هذا الحاسوب.",
+    "Keep the key in the system keychain: Risala opens without the passcode on this computer.": "احفظ المفتاح في سلسلة مفاتيح النظام: يُفتح رسالة دون رمز المرور على هذا الحاسوب.",
     # wrapper contexts
     "Today": "اليوم",
     "Yesterday": "أمس",
@@ -216,8 +217,7 @@ AR = {
     "The call could not be connected": "تعذّر إجراء المكالمة",
     "Call with %1": "مكالمة مع %1",
     "Call quality": "جودة المكالمة",
-    "If these four emoji match on both screens, your call is end-to-end secure.":
-        "إذا تطابقت هذه الرموز التعبيرية الأربعة على الشاشتين، فمكالمتك مشفّرة بين الطرفين.",
+    "If these four emoji match on both screens, your call is end-to-end secure.": "إذا تطابقت هذه الرموز التعبيرية الأربعة على الشاشتين، فمكالمتك مشفّرة بين الطرفين.",
     "Stop video": "إيقاف الفيديو",
     "Start video": "تشغيل الفيديو",
     "Switch camera": "تبديل الكاميرا",
@@ -246,8 +246,7 @@ AR = {
     "Camera": "الكاميرا",
     "Microphone": "الميكروفون",
     "Speaker": "مكبّر الصوت",
-    "Changes apply to your next call. During a call, use the ⋯ button to switch.":
-        "تُطبَّق التغييرات على مكالمتك التالية. أثناء المكالمة، استخدم الزر ⋯ للتبديل.",
+    "Changes apply to your next call. During a call, use the ⋯ button to switch.": "تُطبَّق التغييرات على مكالمتك التالية. أثناء المكالمة، استخدم الزر ⋯ للتبديل.",
     "Calls are only possible in one-to-one chats": "المكالمات متاحة في المحادثات الثنائية فقط",
 }
 
@@ -262,34 +261,86 @@ AR_IN_CONTEXT = {
 # Arabic plural forms (Qt order): zero, one, two, few (3–10), many (11–99), other
 PLURALS = {
     "%n member(s)": ["لا أعضاء", "عضو واحد", "عضوان", "%n أعضاء", "%n عضوًا", "%n عضو"],
-    "%n characters over the limit": ["لا أحرف زائدة", "حرف واحد زائد", "حرفان زائدان", "%n أحرف زائدة",
-                                     "%n حرفًا زائدًا", "%n حرف زائد"],
-    "%n people are typing…": ["لا أحد يكتب", "شخص يكتب…", "شخصان يكتبان…", "%n أشخاص يكتبون…",
-                              "%n شخصًا يكتبون…", "%n شخص يكتبون…"],
-    "Risala: %n unread": ["رسالة: لا رسائل غير مقروءة", "رسالة: رسالة غير مقروءة", "رسالة: رسالتان غير مقروءتين",
-                          "رسالة: %n رسائل غير مقروءة", "رسالة: %n رسالة غير مقروءة", "رسالة: %n رسالة غير مقروءة"],
+    "%n characters over the limit": [
+        "لا أحرف زائدة",
+        "حرف واحد زائد",
+        "حرفان زائدان",
+        "%n أحرف زائدة",
+        "%n حرفًا زائدًا",
+        "%n حرف زائد",
+    ],
+    "%n people are typing…": [
+        "لا أحد يكتب",
+        "شخص يكتب…",
+        "شخصان يكتبان…",
+        "%n أشخاص يكتبون…",
+        "%n شخصًا يكتبون…",
+        "%n شخص يكتبون…",
+    ],
+    "Risala: %n unread": [
+        "رسالة: لا رسائل غير مقروءة",
+        "رسالة: رسالة غير مقروءة",
+        "رسالة: رسالتان غير مقروءتين",
+        "رسالة: %n رسائل غير مقروءة",
+        "رسالة: %n رسالة غير مقروءة",
+        "رسالة: %n رسالة غير مقروءة",
+    ],
     "%n result(s)": ["لا نتائج", "نتيجة واحدة", "نتيجتان", "%n نتائج", "%n نتيجة", "%n نتيجة"],
 }
 
 EXTRA = {
     "Format": ["Today", "Yesterday", "%1 B", "%1 KB", "%1 MB"],
     "ChatListDelegate": ["Draft:"],
-    "MessageDelegate": ["Missed video call", "Missed call", "Declined call", "Busy", "Outgoing video call",
-                        "Outgoing call", "Incoming video call", "Incoming call", "edited", "Photo unavailable",
-                        "Loading photo…", "File", "Downloading…", "Open", "Download"],
-    "Session": ["📞 Call", "🖼 Photo", "File", "You", "Unknown user", "Untitled group", "Deleted message"],
-    "Errors": ["Wrong username or password.", "This username is already taken.",
-               "Usernames use 3–32 lower-case letters, digits and underscores.",
-               "The password is too short (at least 8 characters).", "No user with this username.",
-               "This chat no longer exists.", "This message no longer exists.", "You are not allowed to do this.",
-               "The message is too long.", "The message is empty.",
-               "Too many requests. Please wait a moment and try again.", "The file is too large (50 MB at most).",
-               "The group is full.", "This device was signed out. Sign in again.",
-               "The session expired. Sign in again.",
-               "The relay no longer knows this session. Sign in again.",
-               "The relay had a problem. Try again.", "Wrong passcode. Try again.",
-               "Cannot reach the relay. Check the address and your connection.", "The disk is full.",
-               "This profile is open in another Risala window.", "Something went wrong: %1"],
+    "MessageDelegate": [
+        "Missed video call",
+        "Missed call",
+        "Declined call",
+        "Busy",
+        "Outgoing video call",
+        "Outgoing call",
+        "Incoming video call",
+        "Incoming call",
+        "edited",
+        "Photo unavailable",
+        "Loading photo…",
+        "File",
+        "Downloading…",
+        "Open",
+        "Download",
+    ],
+    "Session": [
+        "📞 Call",
+        "🖼 Photo",
+        "File",
+        "You",
+        "Unknown user",
+        "Untitled group",
+        "Deleted message",
+    ],
+    "Errors": [
+        "Wrong username or password.",
+        "This username is already taken.",
+        "Usernames use 3–32 lower-case letters, digits and underscores.",
+        "The password is too short (at least 8 characters).",
+        "No user with this username.",
+        "This chat no longer exists.",
+        "This message no longer exists.",
+        "You are not allowed to do this.",
+        "The message is too long.",
+        "The message is empty.",
+        "Too many requests. Please wait a moment and try again.",
+        "The file is too large (50 MB at most).",
+        "The group is full.",
+        "This device was signed out. Sign in again.",
+        "The session expired. Sign in again.",
+        "The relay no longer knows this session. Sign in again.",
+        "The relay had a problem. Try again.",
+        "Wrong passcode. Try again.",
+        "Cannot reach the relay. Check the address and your connection.",
+        "The disk is full.",
+        "This profile is open in another Risala window.",
+        "Something went wrong: %1",
+    ],
     "SettingsDialog": ["Calls"],
 }
 

@@ -3,113 +3,113 @@
 <context>
     <name>AccountPage</name>
     <message>
-        <location filename="../../ui/windows/auth.py" line="132" />
+        <location filename="../../ui/windows/auth.py" line="136" />
         <source>Welcome to Risala</source>
         <translation>مرحبًا بك في رسالة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="135" />
+        <location filename="../../ui/windows/auth.py" line="139" />
         <source>Private messaging and calls. Create an account or sign in.</source>
         <translation>مراسلة ومكالمات خاصة. أنشئ حسابًا أو سجّل الدخول.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="140" />
+        <location filename="../../ui/windows/auth.py" line="144" />
         <source>Sign up</source>
         <translation>إنشاء حساب</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="141" />
-        <location filename="../../ui/windows/auth.py" line="230" />
+        <location filename="../../ui/windows/auth.py" line="145" />
+        <location filename="../../ui/windows/auth.py" line="255" />
         <source>Sign in</source>
         <translation>تسجيل الدخول</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="150" />
+        <location filename="../../ui/windows/auth.py" line="154" />
         <source>e.g. amira_h</source>
         <translation>مثال: amira_h</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="152" />
+        <location filename="../../ui/windows/auth.py" line="156" />
         <source>Your name</source>
         <translation>اسمك</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="159" />
+        <location filename="../../ui/windows/auth.py" line="163" />
         <source>Relay:</source>
         <translation>الخادم:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="160" />
+        <location filename="../../ui/windows/auth.py" line="164" />
         <source>Display name:</source>
         <translation>الاسم المعروض:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="161" />
+        <location filename="../../ui/windows/auth.py" line="165" />
         <source>Local passcode:</source>
         <translation>رمز المرور المحلي:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="162" />
+        <location filename="../../ui/windows/auth.py" line="166" />
         <source>Repeat passcode:</source>
         <translation>أعد رمز المرور:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="164" />
+        <location filename="../../ui/windows/auth.py" line="168" />
         <source>Username:</source>
         <translation>اسم المستخدم:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="166" />
+        <location filename="../../ui/windows/auth.py" line="170" />
         <source>Password:</source>
         <translation>كلمة السر:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="169" />
+        <location filename="../../ui/windows/auth.py" line="174" />
         <source>The passcode encrypts your messages on this computer.</source>
         <translation>يشفّر رمز المرور رسائلك على هذا الحاسوب.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="172" />
+        <location filename="../../ui/windows/auth.py" line="178" />
         <source>Remember on this device</source>
         <translation>التذكّر على هذا الجهاز</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="173" />
+        <location filename="../../ui/windows/auth.py" line="181" />
         <source>Keep the key in the system keychain: Risala opens without the passcode on this computer.</source>
         <translation>احفظ المفتاح في سلسلة مفاتيح النظام: يُفتح رسالة دون رمز المرور على هذا الحاسوب.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="230" />
+        <location filename="../../ui/windows/auth.py" line="255" />
         <source>Create account</source>
         <translation>إنشاء الحساب</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="252" />
+        <location filename="../../ui/windows/auth.py" line="279" />
         <source>Enter the relay address.</source>
         <translation>أدخل عنوان الخادم.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="254" />
+        <location filename="../../ui/windows/auth.py" line="281" />
         <source>Enter a username.</source>
         <translation>أدخل اسم مستخدم.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="256" />
+        <location filename="../../ui/windows/auth.py" line="283" />
         <source>The password needs at least %1 characters.</source>
         <translation>يجب أن تتكون كلمة السر من %1 أحرف على الأقل.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="259" />
+        <location filename="../../ui/windows/auth.py" line="288" />
         <source>The passcode needs at least %1 characters.</source>
         <translation>يجب أن يتكون رمز المرور من %1 أحرف على الأقل.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="261" />
+        <location filename="../../ui/windows/auth.py" line="292" />
         <source>The passcodes don't match.</source>
         <translation>رمزا المرور غير متطابقين.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="267" />
+        <location filename="../../ui/windows/auth.py" line="298" />
         <source>Please wait…</source>
         <translation>يرجى الانتظار…</translation>
     </message>
@@ -117,7 +117,7 @@
 <context>
     <name>AuthWindow</name>
     <message>
-        <location filename="../../ui/windows/auth.py" line="283" />
+        <location filename="../../ui/windows/auth.py" line="314" />
         <source>Risala</source>
         <translation>رسالة</translation>
     </message>
@@ -125,7 +125,7 @@
 <context>
     <name>CallController</name>
     <message>
-        <location filename="../../ui/calls/controller.py" line="434" />
+        <location filename="../../ui/calls/controller.py" line="447" />
         <source>Calls are only possible in one-to-one chats</source>
         <translation>المكالمات متاحة في المحادثات الثنائية فقط</translation>
     </message>
@@ -133,7 +133,7 @@
 <context>
     <name>CallSettingsPage</name>
     <message>
-        <location filename="../../ui/calls/settings_page.py" line="46" />
+        <location filename="../../ui/calls/settings_page.py" line="48" />
         <source>Changes apply to your next call. During a call, use the ⋯ button to switch.</source>
         <translation>تُطبَّق التغييرات على مكالمتك التالية. أثناء المكالمة، استخدم الزر ⋯ للتبديل.</translation>
     </message>
@@ -141,98 +141,98 @@
 <context>
     <name>CallTexts</name>
     <message>
-        <location filename="../../ui/calls/state.py" line="103" />
+        <location filename="../../ui/calls/state.py" line="110" />
         <source>Calling…</source>
         <translation>جارٍ الاتصال…</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="106" />
+        <location filename="../../ui/calls/state.py" line="113" />
         <source>Ringing…</source>
         <translation>يرنّ…</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="107" />
+        <location filename="../../ui/calls/state.py" line="114" />
         <source>Incoming video call</source>
         <translation>مكالمة فيديو واردة</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="107" />
+        <location filename="../../ui/calls/state.py" line="114" />
         <source>Incoming audio call</source>
         <translation>مكالمة صوتية واردة</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="109" />
+        <location filename="../../ui/calls/state.py" line="116" />
         <source>Connecting…</source>
         <translation>جارٍ التوصيل…</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="111" />
+        <location filename="../../ui/calls/state.py" line="118" />
         <source>Reconnecting…</source>
         <translation>جارٍ إعادة الاتصال…</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="113" />
+        <location filename="../../ui/calls/state.py" line="120" />
         <source>Connected</source>
         <translation>متصل</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="114" />
-        <location filename="../../ui/calls/state.py" line="118" />
+        <location filename="../../ui/calls/state.py" line="121" />
+        <location filename="../../ui/calls/state.py" line="125" />
         <source>Call ended</source>
         <translation>انتهت المكالمة</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="120" />
+        <location filename="../../ui/calls/state.py" line="128" />
         <source>%1 declined the call</source>
         <translation>رفض %1 المكالمة</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="121" />
+        <location filename="../../ui/calls/state.py" line="130" />
         <source>Call declined</source>
         <translation>رُفضت المكالمة</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="123" />
+        <location filename="../../ui/calls/state.py" line="134" />
         <source>%1 is on another call</source>
         <translation>%1 في مكالمة أخرى</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="124" />
+        <location filename="../../ui/calls/state.py" line="136" />
         <source>Call ended: you were busy</source>
         <translation>انتهت المكالمة: كنت مشغولًا</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="126" />
+        <location filename="../../ui/calls/state.py" line="140" />
         <source>No answer from %1</source>
         <translation>لا ردّ من %1</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="127" />
+        <location filename="../../ui/calls/state.py" line="142" />
         <source>Missed call from %1</source>
         <translation>مكالمة فائتة من %1</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="129" />
+        <location filename="../../ui/calls/state.py" line="146" />
         <source>Call cancelled</source>
         <translation>أُلغيت المكالمة</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="130" />
+        <location filename="../../ui/calls/state.py" line="148" />
         <source>%1 cancelled the call</source>
         <translation>ألغى %1 المكالمة</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="132" />
+        <location filename="../../ui/calls/state.py" line="151" />
         <source>%1 went offline</source>
         <translation>انقطع اتصال %1</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="134" />
+        <location filename="../../ui/calls/state.py" line="153" />
         <source>Answered on another device</source>
         <translation>تمّ الردّ على جهاز آخر</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/state.py" line="135" />
+        <location filename="../../ui/calls/state.py" line="154" />
         <source>The call could not be connected</source>
         <translation>تعذّر إجراء المكالمة</translation>
     </message>
@@ -240,100 +240,100 @@
 <context>
     <name>CallWindow</name>
     <message>
-        <location filename="../../ui/windows/call.py" line="195" />
+        <location filename="../../ui/windows/call.py" line="203" />
         <source>Call with %1</source>
         <translation>مكالمة مع %1</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="200" />
+        <location filename="../../ui/windows/call.py" line="208" />
         <source>You</source>
         <translation>أنت</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="247" />
+        <location filename="../../ui/windows/call.py" line="256" />
         <source>Call quality</source>
         <translation>جودة المكالمة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="263" />
+        <location filename="../../ui/windows/call.py" line="272" />
         <source>If these four emoji match on both screens, your call is end-to-end secure.</source>
         <translation>إذا تطابقت هذه الرموز التعبيرية الأربعة على الشاشتين، فمكالمتك مشفّرة بين الطرفين.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="288" />
-        <location filename="../../ui/windows/call.py" line="505" />
+        <location filename="../../ui/windows/call.py" line="298" />
+        <location filename="../../ui/windows/call.py" line="544" />
         <source>Mute</source>
         <translation>كتم الصوت</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="289" />
-        <location filename="../../ui/windows/call.py" line="507" />
+        <location filename="../../ui/windows/call.py" line="299" />
+        <location filename="../../ui/windows/call.py" line="547" />
         <source>Stop video</source>
         <translation>إيقاف الفيديو</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="290" />
+        <location filename="../../ui/windows/call.py" line="300" />
         <source>Switch camera</source>
         <translation>تبديل الكاميرا</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="291" />
+        <location filename="../../ui/windows/call.py" line="301" />
         <source>Devices</source>
         <translation>الأجهزة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="292" />
+        <location filename="../../ui/windows/call.py" line="302" />
         <source>Minimise</source>
         <translation>تصغير</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="293" />
-        <location filename="../../ui/windows/call.py" line="494" />
+        <location filename="../../ui/windows/call.py" line="303" />
+        <location filename="../../ui/windows/call.py" line="532" />
         <source>End call</source>
         <translation>إنهاء المكالمة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="370" />
+        <location filename="../../ui/windows/call.py" line="395" />
         <source>Measuring call quality…</source>
         <translation>جارٍ قياس جودة المكالمة…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="377" />
+        <location filename="../../ui/windows/call.py" line="403" />
         <source>Round-trip time: %1 ms</source>
         <translation>زمن الذهاب والإياب: %1 ملّي ثانية</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="378" />
+        <location filename="../../ui/windows/call.py" line="404" />
         <source>Bitrate: %1 kbit/s sent, %2 kbit/s received</source>
         <translation>معدّل البت: %1 كيلوبت/ث مُرسَل، %2 كيلوبت/ث مُستقبَل</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="380" />
+        <location filename="../../ui/windows/call.py" line="407" />
         <source>Packet loss: %1%</source>
         <translation>فقدان الحزم: %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="487" />
+        <location filename="../../ui/windows/call.py" line="525" />
         <source>Audio call</source>
         <translation>مكالمة صوتية</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="489" />
+        <location filename="../../ui/windows/call.py" line="527" />
         <source>Camera is off</source>
         <translation>الكاميرا متوقفة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="494" />
+        <location filename="../../ui/windows/call.py" line="532" />
         <source>Cancel</source>
         <translation>إلغاء</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="504" />
+        <location filename="../../ui/windows/call.py" line="544" />
         <source>Unmute</source>
         <translation>إلغاء الكتم</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/call.py" line="506" />
+        <location filename="../../ui/windows/call.py" line="547" />
         <source>Start video</source>
         <translation>تشغيل الفيديو</translation>
     </message>
@@ -346,17 +346,17 @@
         <translation>البحث في المحادثة</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/chat_header.py" line="39" />
+        <location filename="../../ui/widgets/chat_header.py" line="40" />
         <source>Audio call</source>
         <translation>مكالمة صوتية</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/chat_header.py" line="41" />
+        <location filename="../../ui/widgets/chat_header.py" line="44" />
         <source>Video call</source>
         <translation>مكالمة فيديو</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/chat_header.py" line="43" />
+        <location filename="../../ui/widgets/chat_header.py" line="47" />
         <source>Chat info</source>
         <translation>معلومات المحادثة</translation>
     </message>
@@ -364,99 +364,99 @@
 <context>
     <name>ChatInfoDialog</name>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="38" />
+        <location filename="../../ui/dialogs/group_info.py" line="44" />
         <source>Group info</source>
         <translation>معلومات المجموعة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="38" />
+        <location filename="../../ui/dialogs/group_info.py" line="44" />
         <source>Contact info</source>
         <translation>معلومات جهة الاتصال</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="62" />
+        <location filename="../../ui/dialogs/group_info.py" line="68" />
         <source>Add member…</source>
         <translation>إضافة عضو…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="63" />
+        <location filename="../../ui/dialogs/group_info.py" line="69" />
         <source>Remove</source>
         <translation>إزالة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="64" />
-        <location filename="../../ui/dialogs/group_info.py" line="133" />
+        <location filename="../../ui/dialogs/group_info.py" line="70" />
+        <location filename="../../ui/dialogs/group_info.py" line="143" />
         <source>Make admin</source>
         <translation>تعيين مشرفًا</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="65" />
+        <location filename="../../ui/dialogs/group_info.py" line="71" />
         <source>Rename…</source>
         <translation>إعادة التسمية…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="66" />
-        <location filename="../../ui/dialogs/group_info.py" line="166" />
+        <location filename="../../ui/dialogs/group_info.py" line="72" />
+        <location filename="../../ui/dialogs/group_info.py" line="183" />
         <source>Leave group</source>
         <translation>مغادرة المجموعة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="71" />
+        <location filename="../../ui/dialogs/group_info.py" line="77" />
         <source>Members</source>
         <translation>الأعضاء</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="81" />
+        <location filename="../../ui/dialogs/group_info.py" line="87" />
         <source>Close</source>
         <translation>إغلاق</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="104" />
+        <location filename="../../ui/dialogs/group_info.py" line="110" />
         <source>owner</source>
         <translation>المالك</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="104" />
+        <location filename="../../ui/dialogs/group_info.py" line="110" />
         <source>admin</source>
         <translation>مشرف</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="110" />
+        <location filename="../../ui/dialogs/group_info.py" line="118" />
         <source>(you)</source>
         <translation>(أنت)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/dialogs/group_info.py" line="115" />
+        <location filename="../../ui/dialogs/group_info.py" line="123" />
         <source>%n member(s)</source>
         <translation><numerusform>لا أعضاء</numerusform><numerusform>عضو واحد</numerusform><numerusform>عضوان</numerusform><numerusform>%n أعضاء</numerusform><numerusform>%n عضوًا</numerusform><numerusform>%n عضو</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="131" />
+        <location filename="../../ui/dialogs/group_info.py" line="141" />
         <source>Remove admin</source>
         <translation>إلغاء الإشراف</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="144" />
+        <location filename="../../ui/dialogs/group_info.py" line="154" />
         <source>Add member</source>
         <translation>إضافة عضو</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="144" />
+        <location filename="../../ui/dialogs/group_info.py" line="154" />
         <source>Username:</source>
         <translation>اسم المستخدم:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="160" />
+        <location filename="../../ui/dialogs/group_info.py" line="173" />
         <source>Rename group</source>
         <translation>إعادة تسمية المجموعة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="160" />
+        <location filename="../../ui/dialogs/group_info.py" line="173" />
         <source>Name:</source>
         <translation>الاسم:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/group_info.py" line="166" />
+        <location filename="../../ui/dialogs/group_info.py" line="183" />
         <source>Leave this group?</source>
         <translation>هل تريد مغادرة هذه المجموعة؟</translation>
     </message>
@@ -464,32 +464,32 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../ui/widgets/chat_view.py" line="61" />
+        <location filename="../../ui/widgets/chat_view.py" line="63" />
         <source>Jump to the newest message</source>
         <translation>الانتقال إلى أحدث رسالة</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/chat_view.py" line="181" />
+        <location filename="../../ui/widgets/chat_view.py" line="183" />
         <source>Reply</source>
         <translation>رد</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/chat_view.py" line="183" />
+        <location filename="../../ui/widgets/chat_view.py" line="186" />
         <source>Copy text</source>
         <translation>نسخ النص</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/chat_view.py" line="185" />
+        <location filename="../../ui/widgets/chat_view.py" line="189" />
         <source>Edit</source>
         <translation>تعديل</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/chat_view.py" line="187" />
+        <location filename="../../ui/widgets/chat_view.py" line="191" />
         <source>Retry sending</source>
         <translation>إعادة محاولة الإرسال</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/chat_view.py" line="190" />
+        <location filename="../../ui/widgets/chat_view.py" line="194" />
         <source>Delete…</source>
         <translation>حذف…</translation>
     </message>
@@ -497,52 +497,52 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="99" />
+        <location filename="../../ui/widgets/composer.py" line="106" />
         <source>Cancel</source>
         <translation>إلغاء</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="109" />
+        <location filename="../../ui/widgets/composer.py" line="116" />
         <source>Attach a photo or file</source>
         <translation>إرفاق صورة أو ملف</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="112" />
+        <location filename="../../ui/widgets/composer.py" line="120" />
         <source>Photo…</source>
         <translation>صورة…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="113" />
+        <location filename="../../ui/widgets/composer.py" line="123" />
         <source>File…</source>
         <translation>ملف…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="117" />
+        <location filename="../../ui/widgets/composer.py" line="128" />
         <source>Write a message…</source>
         <translation>اكتب رسالة…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="123" />
+        <location filename="../../ui/widgets/composer.py" line="134" />
         <source>Send (Enter)</source>
         <translation>إرسال (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="166" />
+        <location filename="../../ui/widgets/composer.py" line="179" />
         <source>Message too long</source>
         <translation>الرسالة طويلة جدًا</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/widgets/composer.py" line="167" />
+        <location filename="../../ui/widgets/composer.py" line="181" />
         <source>%n characters over the limit</source>
         <translation><numerusform>لا أحرف زائدة</numerusform><numerusform>حرف واحد زائد</numerusform><numerusform>حرفان زائدان</numerusform><numerusform>%n أحرف زائدة</numerusform><numerusform>%n حرفًا زائدًا</numerusform><numerusform>%n حرف زائد</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="185" />
+        <location filename="../../ui/widgets/composer.py" line="200" />
         <source>Reply to %1</source>
         <translation>الرد على %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="194" />
+        <location filename="../../ui/widgets/composer.py" line="209" />
         <source>Edit message</source>
         <translation>تعديل الرسالة</translation>
     </message>
@@ -616,29 +616,29 @@
         <translation>مكالمة واردة من %1</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/incoming_call.py" line="86" />
+        <location filename="../../ui/windows/incoming_call.py" line="87" />
         <source>Decline</source>
         <translation>رفض</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/incoming_call.py" line="87" />
+        <location filename="../../ui/windows/incoming_call.py" line="88" />
         <source>Audio</source>
         <translation>صوت</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/incoming_call.py" line="88" />
+        <location filename="../../ui/windows/incoming_call.py" line="89" />
         <source>Video</source>
         <translation>فيديو</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/incoming_call.py" line="89" />
         <location filename="../../ui/windows/incoming_call.py" line="90" />
+        <location filename="../../ui/windows/incoming_call.py" line="91" />
         <source>Accept with audio only</source>
         <translation>الردّ بالصوت فقط</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/incoming_call.py" line="91" />
         <location filename="../../ui/windows/incoming_call.py" line="92" />
+        <location filename="../../ui/windows/incoming_call.py" line="93" />
         <source>Accept with video</source>
         <translation>الردّ بالفيديو</translation>
     </message>
@@ -646,118 +646,118 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="74" />
-        <location filename="../../ui/windows/main_window.py" line="262" />
+        <location filename="../../ui/windows/main_window.py" line="79" />
+        <location filename="../../ui/windows/main_window.py" line="272" />
         <source>Risala</source>
         <translation>رسالة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="88" />
+        <location filename="../../ui/windows/main_window.py" line="93" />
         <source>Menu</source>
         <translation>القائمة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="91" />
+        <location filename="../../ui/windows/main_window.py" line="96" />
         <source>New chat…</source>
         <translation>محادثة جديدة…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="92" />
+        <location filename="../../ui/windows/main_window.py" line="97" />
         <source>New group…</source>
         <translation>مجموعة جديدة…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="93" />
+        <location filename="../../ui/windows/main_window.py" line="98" />
         <source>Search messages…</source>
         <translation>البحث في الرسائل…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="95" />
+        <location filename="../../ui/windows/main_window.py" line="100" />
         <source>Settings…</source>
         <translation>الإعدادات…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="99" />
+        <location filename="../../ui/windows/main_window.py" line="104" />
         <source>Search chats</source>
         <translation>البحث في المحادثات</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="127" />
+        <location filename="../../ui/windows/main_window.py" line="132" />
         <source>Select a chat to start messaging</source>
         <translation>اختر محادثة لبدء المراسلة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="314" />
+        <location filename="../../ui/windows/main_window.py" line="329" />
         <source>Group</source>
         <translation>مجموعة</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/windows/main_window.py" line="326" />
+        <location filename="../../ui/windows/main_window.py" line="346" />
         <source>%n member(s)</source>
         <translation><numerusform>لا أعضاء</numerusform><numerusform>عضو واحد</numerusform><numerusform>عضوان</numerusform><numerusform>%n أعضاء</numerusform><numerusform>%n عضوًا</numerusform><numerusform>%n عضو</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="335" />
+        <location filename="../../ui/windows/main_window.py" line="358" />
         <source>Unpin</source>
         <translation>إلغاء التثبيت</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="335" />
+        <location filename="../../ui/windows/main_window.py" line="358" />
         <source>Pin</source>
         <translation>تثبيت</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="337" />
+        <location filename="../../ui/windows/main_window.py" line="362" />
         <source>Unmute</source>
         <translation>إلغاء الكتم</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="337" />
+        <location filename="../../ui/windows/main_window.py" line="362" />
         <source>Mute</source>
         <translation>كتم</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="454" />
+        <location filename="../../ui/windows/main_window.py" line="486" />
         <source>%1 is typing…</source>
         <translation>%1 يكتب…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/windows/main_window.py" line="455" />
+        <location filename="../../ui/windows/main_window.py" line="487" />
         <source>%n people are typing…</source>
         <translation><numerusform>لا أحد يكتب</numerusform><numerusform>شخص يكتب…</numerusform><numerusform>شخصان يكتبان…</numerusform><numerusform>%n أشخاص يكتبون…</numerusform><numerusform>%n شخصًا يكتبون…</numerusform><numerusform>%n شخص يكتبون…</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="488" />
+        <location filename="../../ui/windows/main_window.py" line="526" />
         <source>Send a photo</source>
         <translation>إرسال صورة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="489" />
+        <location filename="../../ui/windows/main_window.py" line="528" />
         <source>Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</source>
         <translation>الصور (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="491" />
+        <location filename="../../ui/windows/main_window.py" line="531" />
         <source>Send a file</source>
         <translation>إرسال ملف</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="534" />
+        <location filename="../../ui/windows/main_window.py" line="583" />
         <source>Delete message</source>
         <translation>حذف الرسالة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="535" />
+        <location filename="../../ui/windows/main_window.py" line="584" />
         <source>Delete this message for everyone?</source>
         <translation>هل تريد حذف هذه الرسالة لدى الجميع؟</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="536" />
+        <location filename="../../ui/windows/main_window.py" line="587" />
         <source>Delete</source>
         <translation>حذف</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="537" />
+        <location filename="../../ui/windows/main_window.py" line="588" />
         <source>Cancel</source>
         <translation>إلغاء</translation>
     </message>
@@ -765,22 +765,22 @@
 <context>
     <name>NewChatDialog</name>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="68" />
+        <location filename="../../ui/dialogs/new_chat.py" line="70" />
         <source>New chat</source>
         <translation>محادثة جديدة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="70" />
+        <location filename="../../ui/dialogs/new_chat.py" line="72" />
         <source>username</source>
         <translation>اسم المستخدم</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="71" />
+        <location filename="../../ui/dialogs/new_chat.py" line="73" />
         <source>Username:</source>
         <translation>اسم المستخدم:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="72" />
+        <location filename="../../ui/dialogs/new_chat.py" line="74" />
         <source>Start chat</source>
         <translation>بدء المحادثة</translation>
     </message>
@@ -788,37 +788,37 @@
 <context>
     <name>NewGroupDialog</name>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="85" />
+        <location filename="../../ui/dialogs/new_chat.py" line="87" />
         <source>New group</source>
         <translation>مجموعة جديدة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="87" />
+        <location filename="../../ui/dialogs/new_chat.py" line="89" />
         <source>Group name</source>
         <translation>اسم المجموعة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="89" />
+        <location filename="../../ui/dialogs/new_chat.py" line="91" />
         <source>usernames, separated by commas</source>
         <translation>أسماء المستخدمين مفصولة بفواصل</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="90" />
+        <location filename="../../ui/dialogs/new_chat.py" line="92" />
         <source>Name:</source>
         <translation>الاسم:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="91" />
+        <location filename="../../ui/dialogs/new_chat.py" line="93" />
         <source>Members:</source>
         <translation>الأعضاء:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="92" />
+        <location filename="../../ui/dialogs/new_chat.py" line="94" />
         <source>Create group</source>
         <translation>إنشاء المجموعة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="97" />
+        <location filename="../../ui/dialogs/new_chat.py" line="99" />
         <source>Give the group a name.</source>
         <translation>أعطِ المجموعة اسمًا.</translation>
     </message>
@@ -826,29 +826,29 @@
 <context>
     <name>Notifier</name>
     <message>
-        <location filename="../../ui/tray.py" line="56" />
+        <location filename="../../ui/tray.py" line="60" />
         <source>Show Risala</source>
         <translation>إظهار رسالة</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="57" />
+        <location filename="../../ui/tray.py" line="61" />
         <source>Quit</source>
         <translation>إنهاء</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="62" />
-        <location filename="../../ui/tray.py" line="70" />
-        <location filename="../../ui/tray.py" line="71" />
+        <location filename="../../ui/tray.py" line="66" />
+        <location filename="../../ui/tray.py" line="74" />
+        <location filename="../../ui/tray.py" line="75" />
         <source>Risala</source>
         <translation>رسالة</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/tray.py" line="70" />
+        <location filename="../../ui/tray.py" line="74" />
         <source>Risala: %n unread</source>
         <translation><numerusform>رسالة: لا رسائل غير مقروءة</numerusform><numerusform>رسالة: رسالة غير مقروءة</numerusform><numerusform>رسالة: رسالتان غير مقروءتين</numerusform><numerusform>رسالة: %n رسائل غير مقروءة</numerusform><numerusform>رسالة: %n رسالة غير مقروءة</numerusform><numerusform>رسالة: %n رسالة غير مقروءة</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="102" />
+        <location filename="../../ui/tray.py" line="113" />
         <source>New message</source>
         <translation>رسالة جديدة</translation>
     </message>
@@ -856,39 +856,39 @@
 <context>
     <name>PipWindow</name>
     <message>
-        <location filename="../../ui/windows/pip.py" line="80" />
+        <location filename="../../ui/windows/pip.py" line="83" />
         <source>Call</source>
         <translation>مكالمة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/pip.py" line="108" />
-        <location filename="../../ui/windows/pip.py" line="498" />
+        <location filename="../../ui/windows/pip.py" line="112" />
+        <location filename="../../ui/windows/pip.py" line="518" />
         <source>Mute</source>
         <translation>كتم الصوت</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/pip.py" line="111" />
-        <location filename="../../ui/windows/pip.py" line="500" />
+        <location filename="../../ui/windows/pip.py" line="115" />
+        <location filename="../../ui/windows/pip.py" line="522" />
         <source>Turn camera off</source>
         <translation>إيقاف الكاميرا</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/pip.py" line="113" />
+        <location filename="../../ui/windows/pip.py" line="117" />
         <source>Back to call</source>
         <translation>العودة إلى المكالمة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/pip.py" line="115" />
+        <location filename="../../ui/windows/pip.py" line="119" />
         <source>End call</source>
         <translation>إنهاء المكالمة</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/pip.py" line="498" />
+        <location filename="../../ui/windows/pip.py" line="518" />
         <source>Unmute</source>
         <translation>إلغاء الكتم</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/pip.py" line="499" />
+        <location filename="../../ui/windows/pip.py" line="520" />
         <source>Turn camera on</source>
         <translation>تشغيل الكاميرا</translation>
     </message>
@@ -896,27 +896,27 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../ui/dialogs/search.py" line="34" />
+        <location filename="../../ui/dialogs/search.py" line="37" />
         <source>Search in this chat</source>
         <translation>البحث في هذه المحادثة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/search.py" line="34" />
+        <location filename="../../ui/dialogs/search.py" line="37" />
         <source>Search messages</source>
         <translation>البحث في الرسائل</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/search.py" line="38" />
+        <location filename="../../ui/dialogs/search.py" line="42" />
         <source>Search</source>
         <translation>بحث</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/dialogs/search.py" line="72" />
+        <location filename="../../ui/dialogs/search.py" line="77" />
         <source>%n result(s)</source>
         <translation><numerusform>لا نتائج</numerusform><numerusform>نتيجة واحدة</numerusform><numerusform>نتيجتان</numerusform><numerusform>%n نتائج</numerusform><numerusform>%n نتيجة</numerusform><numerusform>%n نتيجة</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/search.py" line="72" />
+        <location filename="../../ui/dialogs/search.py" line="77" />
         <source>No messages found</source>
         <translation>لم يُعثر على رسائل</translation>
     </message>
@@ -954,7 +954,7 @@
         <translation>الإشعارات</translation>
     </message>
     <message>
-        <location filename="../../ui/calls/settings_page.py" line="85" />
+        <location filename="../../ui/calls/settings_page.py" line="89" />
         <location filename="../../ui/dialogs/settings.py" line="81" />
         <location filename="../../ui/dialogs/settings.py" line="86" />
         <source>Calls</source>
@@ -982,107 +982,107 @@
     </message>
     <message>
         <location filename="../../ui/dialogs/settings.py" line="122" />
-        <location filename="../../ui/dialogs/settings.py" line="136" />
+        <location filename="../../ui/dialogs/settings.py" line="140" />
         <source>Sign out</source>
         <translation>تسجيل الخروج</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="132" />
+        <location filename="../../ui/dialogs/settings.py" line="134" />
         <source>Saved.</source>
         <translation>تم الحفظ.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="136" />
+        <location filename="../../ui/dialogs/settings.py" line="140" />
         <source>Sign out of this device?</source>
         <translation>هل تريد تسجيل الخروج من هذا الجهاز؟</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="148" />
+        <location filename="../../ui/dialogs/settings.py" line="158" />
         <source>Change the local passcode that unlocks this profile.</source>
         <translation>غيّر رمز المرور المحلي الذي يفتح هذا الملف.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="149" />
+        <location filename="../../ui/dialogs/settings.py" line="159" />
         <source>Current passcode:</source>
         <translation>رمز المرور الحالي:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="150" />
+        <location filename="../../ui/dialogs/settings.py" line="160" />
         <source>New passcode:</source>
         <translation>رمز المرور الجديد:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="151" />
+        <location filename="../../ui/dialogs/settings.py" line="161" />
         <source>Repeat new passcode:</source>
         <translation>أعد رمز المرور الجديد:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="152" />
+        <location filename="../../ui/dialogs/settings.py" line="162" />
         <source>Change passcode</source>
         <translation>تغيير رمز المرور</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="163" />
+        <location filename="../../ui/dialogs/settings.py" line="177" />
         <source>The passcode needs at least 4 characters.</source>
         <translation>يجب أن يتكون رمز المرور من 4 أحرف على الأقل.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="166" />
+        <location filename="../../ui/dialogs/settings.py" line="180" />
         <source>The new passcodes don't match.</source>
         <translation>رمزا المرور الجديدان غير متطابقين.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="168" />
+        <location filename="../../ui/dialogs/settings.py" line="182" />
         <source>Changing…</source>
         <translation>جارٍ التغيير…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="173" />
+        <location filename="../../ui/dialogs/settings.py" line="187" />
         <source>Passcode changed.</source>
         <translation>تم تغيير رمز المرور.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="181" />
+        <location filename="../../ui/dialogs/settings.py" line="200" />
         <source>Follow the system</source>
         <translation>اتباع النظام</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="181" />
+        <location filename="../../ui/dialogs/settings.py" line="201" />
         <source>Light</source>
         <translation>فاتح</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="182" />
+        <location filename="../../ui/dialogs/settings.py" line="202" />
         <source>Dark</source>
         <translation>داكن</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="185" />
+        <location filename="../../ui/dialogs/settings.py" line="207" />
         <source>System language</source>
         <translation>لغة النظام</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="193" />
+        <location filename="../../ui/dialogs/settings.py" line="222" />
         <source>Theme:</source>
         <translation>السمة:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="194" />
+        <location filename="../../ui/dialogs/settings.py" line="223" />
         <source>Language:</source>
         <translation>اللغة:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="200" />
+        <location filename="../../ui/dialogs/settings.py" line="229" />
         <source>Show notifications for new messages</source>
         <translation>إظهار إشعارات الرسائل الجديدة</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="201" />
+        <location filename="../../ui/dialogs/settings.py" line="230" />
         <source>Show message text in notifications</source>
         <translation>إظهار نص الرسالة في الإشعارات</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings.py" line="210" />
+        <location filename="../../ui/dialogs/settings.py" line="240" />
         <source>Muted chats never notify. Mute a chat from its menu in the chat list.</source>
         <translation>المحادثات المكتومة لا تُرسل إشعارات. اكتم محادثة من قائمتها في قائمة المحادثات.</translation>
     </message>
@@ -1110,18 +1110,18 @@
         <translation>التذكّر على هذا الجهاز</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="88" />
+        <location filename="../../ui/windows/auth.py" line="90" />
         <source>Keep the key in the system keychain: Risala opens without the passcode on this computer.</source>
         <translation>احفظ المفتاح في سلسلة مفاتيح النظام: يُفتح رسالة دون رمز المرور على هذا الحاسوب.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="91" />
-        <location filename="../../ui/windows/auth.py" line="114" />
+        <location filename="../../ui/windows/auth.py" line="95" />
+        <location filename="../../ui/windows/auth.py" line="118" />
         <source>Unlock</source>
         <translation>فتح</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/auth.py" line="114" />
+        <location filename="../../ui/windows/auth.py" line="118" />
         <source>Unlocking…</source>
         <translation>جارٍ الفتح…</translation>
     </message>
@@ -1129,7 +1129,7 @@
 <context>
     <name>_AsyncDialog</name>
     <message>
-        <location filename="../../ui/dialogs/new_chat.py" line="44" />
+        <location filename="../../ui/dialogs/new_chat.py" line="46" />
         <source>Cancel</source>
         <translation>إلغاء</translation>
     </message>

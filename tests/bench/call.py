@@ -5,9 +5,11 @@ process so CPU is measured per side.
     python tests/bench/call.py --width 640 --height 480 [--seconds 10] [--stock-encoder]
 
 Prints one JSON line: width, height, first_frame_ms (the callee's accept → its first
-decoded remote frame), fps (the lower of the two sides, over the window), latency_ms (=
-p50), latency_p50_ms, latency_p95_ms (capture → decoded, both directions), and
-cpu_percent_per_side (the higher side, % of one core), plus per-side details.
+decoded remote frame; the callee rings ``--ring`` seconds first, as a person would, so
+the caller's offer is ready as in real calls), fps (the lower of the two sides, over
+the window), latency_ms (= p50), latency_p50_ms, latency_p95_ms (capture → decoded, both
+directions), and cpu_percent_per_side (the higher side, % of one core), plus per-side
+details (timeline, encoder rebuilds, final target bitrate, RTT).
 """
 
 from __future__ import annotations
@@ -32,6 +34,21 @@ if str(ROOT) not in sys.path:
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def _thread_cpu() -> dict[str, float]:
+    """CPU seconds per thread (Linux ``/proc``), keyed by "tid name"."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    result: dict[str, float] = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            stat = Path(f"/proc/self/task/{tid}/stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        result[f"{tid} {name}"] = (int(fields[11]) + int(fields[12])) / ticks
+    return result
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -93,16 +110,30 @@ async def run_side(args: argparse.Namespace) -> dict[str, Any]:
         call_id = await asyncio.wait_for(incoming.get(), 30)
         call = manager.call(call_id)
         assert call is not None
+        await asyncio.sleep(args.ring)  # a person takes at least this long to click
         clicked = time.monotonic()
         await call.accept(video=True)
     engine = call.engine
     assert isinstance(engine, AiortcEngine)
     engine.remote_video.add_listener(on_frame)
+    timeline: dict[str, float] = {}
+    origin = clicked if clicked is not None else time.monotonic()
+    create_answer = engine.create_answer
+
+    async def timed_answer(offer: str) -> str:
+        timeline["offer_in"] = (time.monotonic() - origin) * 1000
+        sdp = await create_answer(offer)
+        timeline["answer_out"] = (time.monotonic() - origin) * 1000
+        return sdp
+
+    engine.create_answer = timed_answer  # type: ignore[method-assign]
     await asyncio.wait_for(connected.wait(), 30)
+    timeline["connected"] = (time.monotonic() - origin) * 1000
     first = await asyncio.wait_for(first_frame, 30)
 
     await asyncio.sleep(args.warmup)
     frames0, cpu0, wall0 = engine.remote_video.frames, _cpu_seconds(), time.monotonic()
+    threads0 = _thread_cpu() if sys.platform == "linux" else {}
     counting[0] = True
     await asyncio.sleep(args.seconds)
     counting[0] = False
@@ -114,7 +145,13 @@ async def run_side(args: argparse.Namespace) -> dict[str, Any]:
         "latencies": stamps,
         "first_frame_ms": (first - clicked) * 1000 if clicked is not None else None,
         "audio_frames": engine.audio_out.frames,
+        "timeline_ms": {k: round(v, 1) for k, v in timeline.items()},
     }
+    if threads0:
+        busy = {k: (v - threads0.get(k, 0.0)) / wall * 100 for k, v in _thread_cpu().items()}
+        result["threads_cpu_percent"] = {
+            k: round(v, 1) for k, v in sorted(busy.items(), key=lambda kv: -kv[1])[:5]
+        }
     pc = engine._pc
     if pc is not None:
         for transceiver in pc.getTransceivers():
@@ -158,8 +195,17 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=480)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--stock-encoder", action="store_true",
-                        help="aiortc's VP8 encoder instead of ours (comparison)")
+    parser.add_argument(
+        "--ring",
+        type=float,
+        default=1.0,
+        help="seconds the callee's device rings before accept is clicked",
+    )
+    parser.add_argument(
+        "--stock-encoder",
+        action="store_true",
+        help="aiortc's VP8 encoder instead of ours (comparison)",
+    )
     parser.add_argument("--side", choices=["caller", "callee"], help=argparse.SUPPRESS)
     parser.add_argument("--relay", help=argparse.SUPPRESS)
     parser.add_argument("--profiles", help=argparse.SUPPRESS)
@@ -173,17 +219,42 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="risala-bench-") as tmp:
         relay = start_relay(Path(tmp), fast_password_hashing=True)
         try:
-            common = [sys.executable, __file__, "--width", str(args.width), "--height",
-                      str(args.height), "--seconds", str(args.seconds), "--warmup",
-                      str(args.warmup), "--relay", relay.url, "--profiles", tmp]
+            common = [
+                sys.executable,
+                __file__,
+                "--width",
+                str(args.width),
+                "--height",
+                str(args.height),
+                "--seconds",
+                str(args.seconds),
+                "--warmup",
+                str(args.warmup),
+                "--ring",
+                str(args.ring),
+                "--relay",
+                relay.url,
+                "--profiles",
+                tmp,
+            ]
             if args.stock_encoder:
                 common.append("--stock-encoder")
             env = dict(os.environ, PYTHONPATH=str(ROOT))
-            callee = subprocess.Popen([*common, "--side", "callee"], stdout=subprocess.PIPE,
-                                      stdin=subprocess.PIPE, text=True, env=env)
+            callee = subprocess.Popen(
+                [*common, "--side", "callee"],
+                stdout=subprocess.PIPE,
+                stdin=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
             callee_id = _read_json_line(callee, "ready")
-            caller = subprocess.Popen([*common, "--side", "caller"], stdout=subprocess.PIPE,
-                                      stdin=subprocess.PIPE, text=True, env=env)
+            caller = subprocess.Popen(
+                [*common, "--side", "caller"],
+                stdout=subprocess.PIPE,
+                stdin=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
             _read_json_line(caller, "ready")
             assert caller.stdin is not None
             caller.stdin.write(f"{callee_id}\n")
@@ -197,19 +268,25 @@ def main() -> None:
     latencies = [v for r in results for v in r.pop("latencies")]
     p50 = _percentile(latencies, 0.50)
     callee_result = results[0]
-    print(json.dumps({
-        "width": args.width,
-        "height": args.height,
-        "first_frame_ms": round(callee_result["first_frame_ms"], 1),
-        "fps": round(min(r["fps"] for r in results), 2),
-        "latency_ms": p50,
-        "latency_p50_ms": p50,
-        "latency_p95_ms": _percentile(latencies, 0.95),
-        "cpu_percent_per_side": round(max(r["cpu_percent"] for r in results), 1),
-        "encoder": "aiortc" if args.stock_encoder else "stable",
-        "sides": [{k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()}
-                  for r in results],
-    }))
+    print(
+        json.dumps(
+            {
+                "width": args.width,
+                "height": args.height,
+                "first_frame_ms": round(callee_result["first_frame_ms"], 1),
+                "fps": round(min(r["fps"] for r in results), 2),
+                "latency_ms": p50,
+                "latency_p50_ms": p50,
+                "latency_p95_ms": _percentile(latencies, 0.95),
+                "cpu_percent_per_side": round(max(r["cpu_percent"] for r in results), 1),
+                "encoder": "aiortc" if args.stock_encoder else "stable",
+                "sides": [
+                    {k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()}
+                    for r in results
+                ],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

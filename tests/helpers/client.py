@@ -22,6 +22,7 @@ from pathlib import Path
 import keyring
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
+from keyring.compat import properties
 from keyring.errors import PasswordDeleteError
 
 from app.client.events import Event
@@ -63,9 +64,12 @@ async def open_client(
 
 
 class MemoryKeyring(KeyringBackend):
-    """An OS keychain in a dict: what ``keyring`` would keep, for one test."""
+    """An OS keychain in a dict: what ``keyring`` would keep, for one test. Never chosen
+    by keyring's own detection (not "viable"): only ``memory_keyring()`` installs it."""
 
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:  # noqa: N805 - a class property
+        raise RuntimeError("installed explicitly by tests only")
 
     def __init__(self) -> None:
         super().__init__()

@@ -29,10 +29,13 @@ def _risala_qt_warnings_fail(request, qtlog):  # noqa: ANN001, ANN202
     yield
     if "calls" in request.node.path.parts:
         return  # the call UI's tests have their own rule
-    bad = [r for r in qtlog.records
-           if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
-           and not any(n in r.message for n in _NOISE)
-           and not str(getattr(r.context, "category", "") or "").startswith("qt.multimedia")]
+    bad = [
+        r
+        for r in qtlog.records
+        if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+        and not any(n in r.message for n in _NOISE)
+        and not str(getattr(r.context, "category", "") or "").startswith("qt.multimedia")
+    ]
     assert not bad, "Qt warnings: " + "; ".join(r.message for r in bad)
 
 
@@ -56,9 +59,31 @@ def _reset_app_state(request, qapp):  # noqa: ANN001, ANN202
     SettingsDialog.controller = None
 
 
+class _TestLoop(qasync.QEventLoop):
+    """qasync's loop, run many times (once per ``arun``) instead of once as in the app.
+
+    After ``run_forever`` returns, qasync's ``run_until_complete`` processes Qt events one
+    last time; a task resumed there (a client's sync task woken by a relay update) found no
+    running loop and died with "no running event loop", failing the *next* ``arun`` (a
+    ``close()`` awaiting that task) at random. Keep the loop marked running until
+    ``run_until_complete`` is really done."""
+
+    def run_forever(self) -> None:
+        try:
+            super().run_forever()
+        finally:
+            asyncio.events._set_running_loop(self)
+
+    def run_until_complete(self, future: Any) -> Any:
+        try:
+            return super().run_until_complete(future)
+        finally:
+            asyncio.events._set_running_loop(None)
+
+
 @pytest.fixture(scope="session")
 def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # noqa: ANN001
-    loop = qasync.QEventLoop(qapp)
+    loop = _TestLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
     asyncio.set_event_loop(None)

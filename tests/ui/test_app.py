@@ -43,7 +43,9 @@ def test_two_clients_chat(tmp_path: Path, arun) -> None:
         # Bob gets the chat and the message
         await until(lambda: wb.chat_model.get(chat_id) is not None, what="bob has chat")
         row = wb.chat_model.get(chat_id)
-        await until(lambda: wb.chat_model.get(chat_id).preview == "Hello Bob! مرحبا", what="preview")
+        await until(
+            lambda: wb.chat_model.get(chat_id).preview == "Hello Bob! مرحبا", what="preview"
+        )
         await until(lambda: wb.chat_model.get(chat_id).title == "Alice Adams", what="peer name")
         _ = row
         wb.select_chat(chat_id)
@@ -55,7 +57,10 @@ def test_two_clients_chat(tmp_path: Path, arun) -> None:
         wb.composer.submit()
         await until(lambda: "Hi Alice" in _texts(wa), what="alice sees reply")
         assert _item(wa, "Hi Alice").reply_text == "Hello Bob! مرحبا"
-        await until(lambda: getattr(_item(wa, "Hello Bob! مرحبا"), "delivery", "") == "read", what="read tick")
+        await until(
+            lambda: getattr(_item(wa, "Hello Bob! مرحبا"), "delivery", "") == "read",
+            what="read tick",
+        )
         # edit and delete are reflected on the other side
         wa._edit(mid, "Hello Bob (edited)")
         await until(lambda: _item(wb, "Hello Bob (edited)") is not None, what="edit")
@@ -77,8 +82,13 @@ def test_two_clients_chat(tmp_path: Path, arun) -> None:
         assert not wa.header.video_button.isVisibleTo(wa)
         wa.composer.set_text("Group hello")
         wa.composer.submit()
-        await until(lambda: wb.chat_model.get(group_id) is not None
-                    and wb.chat_model.get(group_id).preview == "Group hello", what="group msg")
+        await until(
+            lambda: (
+                wb.chat_model.get(group_id) is not None
+                and wb.chat_model.get(group_id).preview == "Group hello"
+            ),
+            what="group msg",
+        )
         wb.select_chat(group_id)
         await until(lambda: "Group hello" in _texts(wb), what="group in view")
         m = wb.message_model
@@ -94,22 +104,54 @@ def test_two_clients_chat(tmp_path: Path, arun) -> None:
         assert _item(wa, "sent while offline").delivery == "pending"
         relay.start()
         try:
-            await until(lambda: "sent while offline" in _texts(wb), timeout=30, what="delivered after reconnect")
+            await until(
+                lambda: "sent while offline" in _texts(wb),
+                within=30,
+                what="delivered after reconnect",
+            )
         except TimeoutError:
-            print("DEBUG2", _texts(wa), _texts(wb), a.client.connection.online, b.client.connection.online,
-                  wb.current_chat, group_id, await a.session.pending(group_id),
-                  [m.text for m in await b.client.chats.history(group_id)])
+            print(
+                "DEBUG2",
+                _texts(wa),
+                _texts(wb),
+                a.client.connection.online,
+                b.client.connection.online,
+                wb.current_chat,
+                group_id,
+                await a.session.pending(group_id),
+                [m.text for m in await b.client.chats.history(group_id)],
+            )
             raise
         try:
-            await until(lambda: getattr(_item(wa, "sent while offline"), "delivery", "") in ("sent", "read"),
-                        what="sent tick")
+            await until(
+                lambda: (
+                    getattr(_item(wa, "sent while offline"), "delivery", "") in ("sent", "read")
+                ),
+                what="sent tick",
+            )
         except TimeoutError:
             hist = await a.client.chats.history(group_id)
-            print("DEBUGY", await a.client.store.call(lambda s: s.messages_by_ids([1, 2, 3, 4, 5, 6])))
-            print("DEBUGX", await a.client.store.call(lambda s: s.message_ids(group_id)),
-                  await a.client.store.call(lambda s: s.outbox()), [(m.id, m.text) for m in await b.client.chats.history(group_id)])
-            print("DEBUG0", [(m.id, m.text, m.random_id) for m in hist], await a.session.items(group_id, [m.id for m in hist]))
-            print("DEBUG", _texts(wa), wa.message_model._ids, wa.message_model._pending, await a.session.pending(group_id))
+            print(
+                "DEBUGY", await a.client.store.call(lambda s: s.messages_by_ids([1, 2, 3, 4, 5, 6]))
+            )
+            print(
+                "DEBUGX",
+                await a.client.store.call(lambda s: s.message_ids(group_id)),
+                await a.client.store.call(lambda s: s.outbox()),
+                [(m.id, m.text) for m in await b.client.chats.history(group_id)],
+            )
+            print(
+                "DEBUG0",
+                [(m.id, m.text, m.random_id) for m in hist],
+                await a.session.items(group_id, [m.id for m in hist]),
+            )
+            print(
+                "DEBUG",
+                _texts(wa),
+                wa.message_model._ids,
+                wa.message_model._pending,
+                await a.session.pending(group_id),
+            )
             raise
 
     try:
@@ -130,8 +172,6 @@ def test_unlock_and_arabic(tmp_path: Path, arun) -> None:
         again = _controller(tmp_path, "carol")
         try:
             again.start()
-            from app.services.session import ClientApp
-            import keyring; print("DBG", keyring.get_keyring(), ClientApp.keychain_available())
             page = again.auth_window.unlock_page
             assert again.auth_window.stack.currentWidget() is page
             page.passcode.setText("wrong passcode")

@@ -30,8 +30,11 @@ def test_screenshots(tmp_path: Path, arun) -> None:
         chat = await a.session.open_direct("omar")
         wa._open_when_listed(chat)
         await until(lambda: wa.current_chat == chat)
-        for text in ["Hi Omar! Are we still on for Saturday?", "Yes! مرحبا يا أميرة، نلتقي في المقهى الساعة العاشرة",
-                     "Perfect. I'll bring the photos from the trip 📷"]:
+        for text in [
+            "Hi Omar! Are we still on for Saturday?",
+            "Yes! مرحبا يا أميرة، نلتقي في المقهى الساعة العاشرة",
+            "Perfect. I'll bring the photos from the trip 📷",
+        ]:
             wa.composer.set_text(text)
             wa.composer.submit()
         await until(lambda: wb.chat_model.get(chat) is not None)

@@ -10,9 +10,28 @@ from ui.models.messages import MessageListModel, MessageRoles
 
 def _rows() -> list[ChatRow]:
     return [
-        ChatRow(chat_id=1, kind="direct", title="Amira", avatar_key=5, preview="hi", date=100, unread=2),
-        ChatRow(chat_id=2, kind="group", title="Team", avatar_key=2, preview="ok", date=300, muted=True, unread=4),
-        ChatRow(chat_id=3, kind="direct", title="سارة", avatar_key=7, preview="مرحبا", date=50, pinned=True),
+        ChatRow(
+            chat_id=1, kind="direct", title="Amira", avatar_key=5, preview="hi", date=100, unread=2
+        ),
+        ChatRow(
+            chat_id=2,
+            kind="group",
+            title="Team",
+            avatar_key=2,
+            preview="ok",
+            date=300,
+            muted=True,
+            unread=4,
+        ),
+        ChatRow(
+            chat_id=3,
+            kind="direct",
+            title="سارة",
+            avatar_key=7,
+            preview="مرحبا",
+            date=50,
+            pinned=True,
+        ),
     ]
 
 
@@ -21,7 +40,9 @@ def test_chat_list_model(qtmodeltester) -> None:
     model.set_rows(_rows())
     qtmodeltester.check(model)
     assert [r.chat_id for r in model.rows()] == [3, 2, 1]  # pinned first, then newest
-    model.upsert(ChatRow(chat_id=1, kind="direct", title="Amira", avatar_key=5, preview="new", date=400))
+    model.upsert(
+        ChatRow(chat_id=1, kind="direct", title="Amira", avatar_key=5, preview="new", date=400)
+    )
     assert [r.chat_id for r in model.rows()] == [3, 1, 2]
     assert model.total_unread() == 0 + 0  # chat 1 now read, chat 2 muted
     model.patch(2, typing="x is typing…")
@@ -58,7 +79,9 @@ def test_message_model_lazy_100k(qtmodeltester, arun) -> None:
         await until(lambda: model.rowCount() == 400, what="older page")
         assert model.key_at(0) == 99_601
         # rows not in the cache are fetched in a batch on first access
-        await until(lambda: model.data(model.index(0, 0), MessageRoles.ITEM) is not None, what="lazy batch")
+        await until(
+            lambda: model.data(model.index(0, 0), MessageRoles.ITEM) is not None, what="lazy batch"
+        )
         assert model.data(model.index(0, 0), MessageRoles.SHOW_SENDER) is True
         await model.aclose()
 

@@ -85,11 +85,14 @@ def test_pin_and_mute_from_the_chat_list(tmp_path: Path, arun) -> None:
         try:
             direct = await a.session.open_direct("bob")
             group = await a.session.create_group("Plans", [])
-            await until(lambda: [r.chat_id for r in w.chat_model.rows()][:1] == [group],
-                        what="group on top")
+            await until(
+                lambda: [r.chat_id for r in w.chat_model.rows()][:1] == [group], what="group on top"
+            )
             w.set_pinned(direct, True)
-            await until(lambda: [r.chat_id for r in w.chat_model.rows()][:1] == [direct],
-                        what="pinned chat on top")
+            await until(
+                lambda: [r.chat_id for r in w.chat_model.rows()][:1] == [direct],
+                what="pinned chat on top",
+            )
             assert w.chat_model.get(direct).pinned
             w.set_muted(group, True)
             await until(lambda: w.chat_model.get(group).muted, what="muted")

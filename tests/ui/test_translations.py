@@ -26,9 +26,13 @@ def _wrapper_context(tree: ast.Module) -> str | None:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == "_tr":
             for call in ast.walk(node):
-                if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                        and call.func.attr == "translate" and call.args
-                        and isinstance(call.args[0], ast.Constant)):
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "translate"
+                    and call.args
+                    and isinstance(call.args[0], ast.Constant)
+                ):
                     return str(call.args[0].value)
     return None
 
@@ -81,10 +85,14 @@ def ts_translations() -> dict[tuple[str, str], bool]:
         name = ctx.findtext("name") or ""
         for m in ctx.iter("message"):
             tr = m.find("translation")
-            finished = tr is not None and tr.get("type") not in ("unfinished", "vanished",
-                                                                  "obsolete")
+            finished = tr is not None and tr.get("type") not in (
+                "unfinished",
+                "vanished",
+                "obsolete",
+            )
             has_text = tr is not None and bool(
-                (tr.text or "").strip() or any((f.text or "").strip() for f in tr))
+                (tr.text or "").strip() or any((f.text or "").strip() for f in tr)
+            )
             out[(name, m.findtext("source") or "")] = finished and has_text
     return out
 
@@ -106,8 +114,9 @@ def test_compiled_translations_serve_the_call_ui() -> None:
     assert translator.translate("CallWindow", "Mute") == "كتم الصوت"
     assert translator.translate("IncomingCallWindow", "Decline") == "رفض"
     assert translator.translate("DeviceTexts", "Test pattern") == "نمط اختبار"
-    missing = [(ctx, text) for ctx, text in sorted(source_strings())
-               if not translator.translate(ctx, text)]
+    missing = [
+        (ctx, text) for ctx, text in sorted(source_strings()) if not translator.translate(ctx, text)
+    ]
     assert not missing, f"not in risala_ar.qm: {missing}"
 
 

@@ -15,9 +15,9 @@ from ui.controller import AppController
 from ui.models.messages import MessageRoles
 
 
-async def until(cond: Callable[[], Any], timeout: float = 15.0, what: str = "") -> Any:
+async def until(cond: Callable[[], Any], within: float = 15.0, what: str = "") -> Any:
     """Wait until ``cond()`` is truthy (the Qt and asyncio loop keep running meanwhile)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         value = cond()
         if value:
@@ -27,7 +27,7 @@ async def until(cond: Callable[[], Any], timeout: float = 15.0, what: str = "") 
         await asyncio.sleep(0.02)
 
 
-async def signal_wait(signal: Any, timeout: float = 15.0) -> tuple:
+async def signal_wait(signal: Any, within: float = 15.0) -> tuple:
     """Wait for a Qt signal; returns its arguments."""
     fut: asyncio.Future[tuple] = asyncio.get_running_loop().create_future()
 
@@ -37,7 +37,7 @@ async def signal_wait(signal: Any, timeout: float = 15.0) -> tuple:
 
     signal.connect(handler)
     try:
-        return await asyncio.wait_for(fut, timeout)
+        return await asyncio.wait_for(fut, within)
     finally:
         try:
             signal.disconnect(handler)
@@ -82,5 +82,3 @@ async def sign_up(ctrl: AppController, relay_url: str, username: str, name: str)
 
 def _controller(tmp_path: Path, name: str, **kw) -> AppController:
     return AppController(QApplication.instance(), tmp_path / name, config=FAST_CONFIG, **kw)
-
-

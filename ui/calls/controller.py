@@ -123,8 +123,16 @@ class CallView(QObject):
 
     closed = Signal()
 
-    def __init__(self, peer_name: str, *, outgoing: bool, video: bool, self_name: str,
-                 tasks: TaskOwner, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        peer_name: str,
+        *,
+        outgoing: bool,
+        video: bool,
+        self_name: str,
+        tasks: TaskOwner,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.call: Call | None = None
         self.call_id: str | None = None
@@ -176,8 +184,10 @@ class CallView(QObject):
         audio_out = getattr(engine, "audio_out", None)
         if speaker and audio_out is not None and getattr(audio_out, "_sink", None) is None:
             audio_out.device_id = speaker  # the engine has no speaker option yet
-        for hub_name, widget in (("remote_video", self.window.remote_video),
-                                 ("local_video", self.window.self_view)):
+        for hub_name, widget in (
+            ("remote_video", self.window.remote_video),
+            ("local_video", self.window.self_view),
+        ):
             hub = getattr(engine, hub_name, None)
             if hub is not None:
                 self._feeds.append(HubFeed(hub, widget, self._tasks))
@@ -209,12 +219,14 @@ class CallView(QObject):
                 self._stats_timer.start()
         if self.pip is not None:
             if phase is CallPhase.RECONNECTING:
-                self.pip.set_status_text(self._texts.phase_text(phase, outgoing=self.outgoing,
-                                                                video=self.video))
+                self.pip.set_status_text(
+                    self._texts.phase_text(phase, outgoing=self.outgoing, video=self.video)
+                )
             elif phase is CallPhase.ENDED:
                 assert reason is not None
-                self.pip.set_ended(self._texts.end_text(reason, self.peer_name,
-                                                        outgoing=self.outgoing))
+                self.pip.set_ended(
+                    self._texts.end_text(reason, self.peer_name, outgoing=self.outgoing)
+                )
             else:
                 self.pip.set_status_text("")
         if phase is CallPhase.ENDED:
@@ -349,8 +361,7 @@ class CallView(QObject):
             return
         from media.capture import MediaOptions
 
-        options = MediaOptions(camera_id=camera_id or None,
-                               synthetic=camera_id in (b"synthetic",))
+        options = MediaOptions(camera_id=camera_id or None, synthetic=camera_id in (b"synthetic",))
         self._tasks.run(engine.switch_camera(options), None, self._action_failed)
 
     def _device_chosen(self, kind: str, device_id: bytes) -> None:
@@ -368,8 +379,9 @@ class CallView(QObject):
         if call is None or not call.active:
             self._stats_timer.stop()
             return
-        self._tasks.run(call.stats(), self.window.set_quality,
-                        lambda exc: log.debug("stats failed: %r", exc))
+        self._tasks.run(
+            call.stats(), self.window.set_quality, lambda exc: log.debug("stats failed: %r", exc)
+        )
 
     def _action_failed(self, exc: BaseException) -> None:
         log.warning("call action failed: %r", exc)
@@ -392,8 +404,9 @@ class CallController(QObject):
     error = Signal(str)
     _event = Signal(object)
 
-    def __init__(self, manager: CallManager, session: Any, *,
-                 bus: Any = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self, manager: CallManager, session: Any, *, bus: Any = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.manager = manager
         self.session = session
@@ -474,9 +487,14 @@ class CallController(QObject):
         self.views[call.call_id] = view
 
     def _new_view(self, name: str, *, outgoing: bool, video: bool) -> CallView:
-        view = CallView(name, outgoing=outgoing, video=video,
-                        self_name=str(getattr(self.session, "me_name", "") or ""),
-                        tasks=self.tasks, parent=self)
+        view = CallView(
+            name,
+            outgoing=outgoing,
+            video=video,
+            self_name=str(getattr(self.session, "me_name", "") or ""),
+            tasks=self.tasks,
+            parent=self,
+        )
         if self._main_window is not None:
             view.window.setLayoutDirection(self._main_window.layoutDirection())
         view.closed.connect(lambda v=view: self._forget(v))
@@ -531,8 +549,9 @@ class CallController(QObject):
             window.deleteLater()
 
     def _accept(self, call: Call, video: bool) -> None:
-        view = self._new_view(self._name(call.peer_id), outgoing=False,
-                              video=video and call.info.video)
+        view = self._new_view(
+            self._name(call.peer_id), outgoing=False, video=video and call.info.video
+        )
         self._bind(view, call)
         view.window.set_phase(CallPhase.CONNECTING)
         self.tasks.run(self._accept_call(call, video, view), None, self._failed)
@@ -575,9 +594,16 @@ class CallController(QObject):
 
 
 def _state_event(call: Call) -> CallStateUpdated:
-    return CallStateUpdated(call_id=call.call_id, state=call.state, peer_id=call.peer_id,
-                            outgoing=call.outgoing, video=call.video, reason=call.end_reason,
-                            connected_at=call.connected_at, detail=call.detail)
+    return CallStateUpdated(
+        call_id=call.call_id,
+        state=call.state,
+        peer_id=call.peer_id,
+        outgoing=call.outgoing,
+        video=call.video,
+        reason=call.end_reason,
+        connected_at=call.connected_at,
+        detail=call.detail,
+    )
 
 
 def saved_media_options() -> Any:

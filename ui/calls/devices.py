@@ -117,8 +117,11 @@ def media_device_ids(settings: QSettings | None = None) -> dict[str, bytes | Non
     """Keyword arguments for ``media.capture.MediaOptions`` and the speaker's id, from the
     saved choices (``None``: default device)."""
     ids: dict[str, bytes | None] = {}
-    for kind, key in ((DeviceKind.CAMERA, "camera_id"), (DeviceKind.MICROPHONE, "microphone_id"),
-                      (DeviceKind.SPEAKER, "speaker_id")):
+    for kind, key in (
+        (DeviceKind.CAMERA, "camera_id"),
+        (DeviceKind.MICROPHONE, "microphone_id"),
+        (DeviceKind.SPEAKER, "speaker_id"),
+    ):
         choice = selected_device(kind, settings)
         ids[key] = None if choice.synthetic or not choice.id else choice.id
     return ids

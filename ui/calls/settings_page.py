@@ -36,14 +36,17 @@ class CallSettingsPage(QWidget):
         for kind in DeviceKind:
             combo = QComboBox(self)
             combo.setObjectName(f"CallDevice_{kind.value}")
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             combo.setMinimumContentsLength(24)
             combo.currentIndexChanged.connect(lambda _i, k=kind: self._chosen(k))
             self._combos[kind] = combo
             form.addRow(texts.kind_title(kind) + ":", combo)
         layout.addLayout(form)
-        self.note = QLabel(self.tr(
-            "Changes apply to your next call. During a call, use the ⋯ button to switch."))
+        self.note = QLabel(
+            self.tr("Changes apply to your next call. During a call, use the ⋯ button to switch.")
+        )
         self.note.setObjectName("Muted")
         self.note.setWordWrap(True)
         layout.addSpacing(8)
@@ -82,5 +85,7 @@ def register_call_settings_page() -> None:
     """Put this page into every settings dialog as "Calls" (replacing the placeholder)."""
     from ui.dialogs.settings import SettingsDialog
 
-    SettingsDialog.register_page(lambda: QCoreApplication.translate("SettingsDialog", "Calls"),
-                                 lambda parent: CallSettingsPage(parent))
+    SettingsDialog.register_page(
+        lambda: QCoreApplication.translate("SettingsDialog", "Calls"),
+        lambda parent: CallSettingsPage(parent),
+    )

@@ -51,9 +51,16 @@ class EndReason(StrEnum):
         if isinstance(value, EndReason):
             return value
         raw = str(getattr(value, "value", value) or "").lower()
-        aliases = {"no_answer": "missed", "timeout": "missed", "offline": "peer_offline",
-                   "error": "failed", "ended": "hangup", "remote_hangup": "hangup",
-                   "local_hangup": "hangup", "normal": "hangup"}
+        aliases = {
+            "no_answer": "missed",
+            "timeout": "missed",
+            "offline": "peer_offline",
+            "error": "failed",
+            "ended": "hangup",
+            "remote_hangup": "hangup",
+            "local_hangup": "hangup",
+            "normal": "hangup",
+        }
         raw = aliases.get(raw, raw)
         try:
             return cls(raw)
@@ -117,17 +124,29 @@ class CallTexts(QObject):
         if reason is EndReason.HANGUP:
             return self.tr("Call ended")
         if reason is EndReason.DECLINED:
-            return self.tr("%1 declined the call").replace("%1", name) if outgoing \
+            return (
+                self.tr("%1 declined the call").replace("%1", name)
+                if outgoing
                 else self.tr("Call declined")
+            )
         if reason is EndReason.BUSY:
-            return self.tr("%1 is on another call").replace("%1", name) if outgoing \
+            return (
+                self.tr("%1 is on another call").replace("%1", name)
+                if outgoing
                 else self.tr("Call ended: you were busy")
+            )
         if reason is EndReason.MISSED:
-            return self.tr("No answer from %1").replace("%1", name) if outgoing \
+            return (
+                self.tr("No answer from %1").replace("%1", name)
+                if outgoing
                 else self.tr("Missed call from %1").replace("%1", name)
+            )
         if reason is EndReason.CANCELLED:
-            return self.tr("Call cancelled") if outgoing \
+            return (
+                self.tr("Call cancelled")
+                if outgoing
                 else self.tr("%1 cancelled the call").replace("%1", name)
+            )
         if reason is EndReason.PEER_OFFLINE:
             return self.tr("%1 went offline").replace("%1", name)
         if reason is EndReason.ANSWERED_ELSEWHERE:

@@ -23,8 +23,11 @@ def fit_rect(source: QSize, bounds: QRect, *, cover: bool = False) -> QRect:
     (letterbox) or, with ``cover``, filling it (cropped)."""
     if source.isEmpty() or bounds.isEmpty():
         return QRect(bounds)
-    mode = Qt.AspectRatioMode.KeepAspectRatioByExpanding if cover \
+    mode = (
+        Qt.AspectRatioMode.KeepAspectRatioByExpanding
+        if cover
         else Qt.AspectRatioMode.KeepAspectRatio
+    )
     size = source.scaled(bounds.size(), mode)
     x = bounds.x() + (bounds.width() - size.width()) // 2
     y = bounds.y() + (bounds.height() - size.height()) // 2
@@ -43,8 +46,14 @@ class VideoWidget(QWidget):
     aspect_changed = Signal(float)
     _frame_from_thread = Signal(QImage)
 
-    def __init__(self, parent: QWidget | None = None, *, cover: bool = False,
-                 mirrored: bool = False, rounded: float = 0.0) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        cover: bool = False,
+        mirrored: bool = False,
+        rounded: float = 0.0,
+    ) -> None:
         super().__init__(parent)
         self._image: QImage | None = None
         self._cover = cover
@@ -138,8 +147,9 @@ class VideoWidget(QWidget):
                 painter.save()
                 painter.translate(self.width(), 0)
                 painter.scale(-1, 1)
-                target = QRect(self.width() - target.right() - 1, target.y(),
-                               target.width(), target.height())
+                target = QRect(
+                    self.width() - target.right() - 1, target.y(), target.width(), target.height()
+                )
                 painter.drawImage(target, self._image)
                 painter.restore()
             else:
@@ -151,8 +161,9 @@ class VideoWidget(QWidget):
             painter.setClipping(False)
             painter.setPen(QColor(255, 255, 255, 110))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5),
-                                    self._rounded, self._rounded)
+            painter.drawRoundedRect(
+                QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), self._rounded, self._rounded
+            )
         painter.end()
 
     def _paint_placeholder(self, painter: QPainter) -> None:
@@ -178,6 +189,8 @@ class VideoWidget(QWidget):
             small.setPixelSize(13)
             painter.setFont(small)
             painter.setPen(QColor(255, 255, 255, 190))
-            painter.drawText(QRect(0, circle.bottom() + 8, self.width(), text_height),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                             self._placeholder_text)
+            painter.drawText(
+                QRect(0, circle.bottom() + 8, self.width(), text_height),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                self._placeholder_text,
+            )

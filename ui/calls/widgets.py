@@ -50,8 +50,9 @@ def draw_icon(painter: QPainter, name: str, rect: QRectF, colour: QColor) -> Non
     painter.save()
     painter.translate(rect.topLeft())
     painter.scale(s / 24.0, s / 24.0)
-    pen = QPen(colour, 1.9, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-               Qt.PenJoinStyle.RoundJoin)
+    pen = QPen(
+        colour, 1.9, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    )
     painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     slash = name.endswith("_off")
@@ -151,8 +152,15 @@ class RoundButton(QAbstractButton):
     """A circular icon button. ``checked`` (when checkable) shows the light "on" look,
     used for toggles whose on-state is the unusual one (muted, camera off)."""
 
-    def __init__(self, icon: str, parent: QWidget | None = None, *, colour: QColor | None = None,
-                 diameter: int = 52, checked_icon: str | None = None) -> None:
+    def __init__(
+        self,
+        icon: str,
+        parent: QWidget | None = None,
+        *,
+        colour: QColor | None = None,
+        diameter: int = 52,
+        checked_icon: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self._icon = icon
         self._checked_icon = checked_icon or icon
@@ -183,8 +191,9 @@ class RoundButton(QAbstractButton):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         side = min(self.width(), self.height())
-        circle = QRectF((self.width() - side) / 2 + 1, (self.height() - side) / 2 + 1,
-                        side - 2, side - 2)
+        circle = QRectF(
+            (self.width() - side) / 2 + 1, (self.height() - side) / 2 + 1, side - 2, side - 2
+        )
         if self._colour is not None:
             fill = QColor(self._colour)
             icon_colour = QColor("white")
@@ -195,8 +204,11 @@ class RoundButton(QAbstractButton):
             fill = QColor(GLASS)
             icon_colour = QColor("white")
         if self._hover:
-            fill = fill.lighter(120) if self._colour is not None else QColor(
-                fill.red(), fill.green(), fill.blue(), min(255, fill.alpha() + 40))
+            fill = (
+                fill.lighter(120)
+                if self._colour is not None
+                else QColor(fill.red(), fill.green(), fill.blue(), min(255, fill.alpha() + 40))
+            )
         if not self.isEnabled():
             fill.setAlpha(fill.alpha() // 2)
             icon_colour.setAlpha(120)
@@ -208,8 +220,12 @@ class RoundButton(QAbstractButton):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(circle.adjusted(-0.5, -0.5, 0.5, 0.5))
         icon_side = side * 0.46
-        icon_rect = QRectF(circle.center().x() - icon_side / 2,
-                           circle.center().y() - icon_side / 2, icon_side, icon_side)
+        icon_rect = QRectF(
+            circle.center().x() - icon_side / 2,
+            circle.center().y() - icon_side / 2,
+            icon_side,
+            icon_side,
+        )
         draw_icon(painter, self.icon_name(), icon_rect, icon_colour)
         painter.end()
 
@@ -288,8 +304,12 @@ class CallQuality:
             value = getattr(stats, name, None)
             return float(value) if isinstance(value, int | float) else None
 
-        return cls(rtt_ms=number("rtt_ms"), send_kbps=number("send_kbps"),
-                   recv_kbps=number("recv_kbps"), packet_loss=number("packet_loss"))
+        return cls(
+            rtt_ms=number("rtt_ms"),
+            send_kbps=number("send_kbps"),
+            recv_kbps=number("recv_kbps"),
+            packet_loss=number("packet_loss"),
+        )
 
     @property
     def level(self) -> int:
@@ -336,8 +356,7 @@ class QualityBars(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colour = {1: RED, 2: QColor("#f5a524"), 3: GREEN, 4: GREEN}.get(self._level,
-                                                                          QColor("#888"))
+        colour = {1: RED, 2: QColor("#f5a524"), 3: GREEN, 4: GREEN}.get(self._level, QColor("#888"))
         bar_w = 3.5
         gap = 2.0
         for i in range(4):
@@ -381,4 +400,3 @@ class Fader:
         # Hidden widgets take no clicks: an invisible button must not hang up a call.
         if not self.visible:
             self.widget.setVisible(False)
-

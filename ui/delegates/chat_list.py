@@ -31,10 +31,17 @@ def _tr(text: str) -> str:
 
 
 class ChatListDelegate(QStyledItemDelegate):
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:  # noqa: N802
         return QSize(260, ROW_HEIGHT)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         painter.save()
         try:
             self._paint(painter, option, index)
@@ -43,7 +50,12 @@ class ChatListDelegate(QStyledItemDelegate):
         finally:
             painter.restore()
 
-    def _paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def _paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         row: ChatRow | None = index.data(ChatRoles.ROW)
         if row is None:
             return
@@ -84,13 +96,21 @@ class ChatListDelegate(QStyledItemDelegate):
         time_w = fm_small.horizontalAdvance(time_text) + 2
         time_rect = QRect(right - time_w, top_line.top(), time_w, top_line.height())
         painter.setPen(muted_color)
-        painter.drawText(vis(time_rect), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignHCenter, time_text)
+        painter.drawText(
+            vis(time_rect), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignHCenter, time_text
+        )
         trailing = time_rect.left() - 6
 
         # delivery tick for my last message
         if row.outgoing and row.delivery:
             tick_rect = QRect(trailing - 16, top_line.top() + 4, 16, 14)
-            self._paint_ticks(painter, vis(tick_rect), row.delivery, c.selection_text if selected else c.read_tick, muted_color)
+            self._paint_ticks(
+                painter,
+                vis(tick_rect),
+                row.delivery,
+                c.selection_text if selected else c.read_tick,
+                muted_color,
+            )
             trailing = tick_rect.left() - 4
 
         # title
@@ -102,9 +122,13 @@ class ChatListDelegate(QStyledItemDelegate):
         if row.muted:
             marks += " 🔕"
         title_rect = QRect(left, top_line.top(), trailing - left, top_line.height())
-        title = fm_title.elidedText(row.title + marks, Qt.TextElideMode.ElideRight, title_rect.width())
+        title = fm_title.elidedText(
+            row.title + marks, Qt.TextElideMode.ElideRight, title_rect.width()
+        )
         painter.setPen(text_color)
-        painter.drawText(vis(title_rect), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading, title)
+        painter.drawText(
+            vis(title_rect), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading, title
+        )
 
         # badge / pin on the second line
         trailing2 = right
@@ -139,7 +163,9 @@ class ChatListDelegate(QStyledItemDelegate):
         if row.typing:
             painter.setPen(c.selection_text if selected else c.accent)
             text = fm.elidedText(row.typing, Qt.TextElideMode.ElideRight, prev_rect.width())
-            painter.drawText(vis(prev_rect), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading, text)
+            painter.drawText(
+                vis(prev_rect), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading, text
+            )
         else:
             x = prev_rect.left()
             prefix = ""
@@ -150,15 +176,23 @@ class ChatListDelegate(QStyledItemDelegate):
             if prefix:
                 pw = min(fm.horizontalAdvance(prefix), prev_rect.width() // 2)
                 pr = QRect(x, prev_rect.top(), pw, prev_rect.height())
-                painter.setPen(c.selection_text if selected else (c.missed_call if row.draft else c.accent))
-                painter.drawText(vis(pr), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading,
-                                 fm.elidedText(prefix, Qt.TextElideMode.ElideRight, pw))
+                painter.setPen(
+                    c.selection_text if selected else (c.missed_call if row.draft else c.accent)
+                )
+                painter.drawText(
+                    vis(pr),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading,
+                    fm.elidedText(prefix, Qt.TextElideMode.ElideRight, pw),
+                )
                 x += pw
             rest = QRect(x, prev_rect.top(), prev_rect.right() - x, prev_rect.height())
             painter.setPen(muted_color)
             body = one_line(row.draft or row.preview)
-            painter.drawText(vis(rest), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading,
-                             fm.elidedText(body, Qt.TextElideMode.ElideRight, max(0, rest.width())))
+            painter.drawText(
+                vis(rest),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading,
+                fm.elidedText(body, Qt.TextElideMode.ElideRight, max(0, rest.width())),
+            )
         painter.restore()
 
     @staticmethod
@@ -192,8 +226,15 @@ def paint_ticks(painter: QPainter, r: QRectF, state: str, read_color, muted_colo
         x0, y0 = r.left(), r.top()
 
         def tick(dx: float) -> None:
-            painter.drawLine(int(x0 + dx), int(y0 + h * 0.55), int(x0 + dx + h * 0.3), int(y0 + h * 0.85))
-            painter.drawLine(int(x0 + dx + h * 0.3), int(y0 + h * 0.85), int(x0 + dx + h * 0.85), int(y0 + h * 0.2))
+            painter.drawLine(
+                int(x0 + dx), int(y0 + h * 0.55), int(x0 + dx + h * 0.3), int(y0 + h * 0.85)
+            )
+            painter.drawLine(
+                int(x0 + dx + h * 0.3),
+                int(y0 + h * 0.85),
+                int(x0 + dx + h * 0.85),
+                int(y0 + h * 0.2),
+            )
 
         tick(0)
         if state == "read":

@@ -132,11 +132,26 @@ class MessageDelegate(QStyledItemDelegate):
         bold.setBold(True)
         return base, small, bold
 
-    def _layout(self, item: MessageItem, show_sender: bool, view_width: int, option: QStyleOptionViewItem,
-                ui_dir: Qt.LayoutDirection) -> _Layout:
-        key = (item.key, item.text, item.edited, item.delivery, show_sender, view_width,
-               item.attachment.sha256 if item.attachment else "", bool(item.reply_sender), ui_dir.value,
-               option.font.pointSizeF())
+    def _layout(
+        self,
+        item: MessageItem,
+        show_sender: bool,
+        view_width: int,
+        option: QStyleOptionViewItem,
+        ui_dir: Qt.LayoutDirection,
+    ) -> _Layout:
+        key = (
+            item.key,
+            item.text,
+            item.edited,
+            item.delivery,
+            show_sender,
+            view_width,
+            item.attachment.sha256 if item.attachment else "",
+            bool(item.reply_sender),
+            ui_dir.value,
+            option.font.pointSizeF(),
+        )
         lay = self._cache.get(key)
         if lay is not None:
             self._cache.move_to_end(key)
@@ -152,13 +167,24 @@ class MessageDelegate(QStyledItemDelegate):
         media_h = media_w = 0
         if show_sender:
             name_top = y
-            inner_w = max(inner_w, min(max_w, QFontMetrics(bold).horizontalAdvance(item.sender_name)))
+            inner_w = max(
+                inner_w, min(max_w, QFontMetrics(bold).horizontalAdvance(item.sender_name))
+            )
             y += NAME_H
         if item.reply_sender or item.reply_text:
             quote_top = y
             fm = QFontMetrics(base)
-            inner_w = max(inner_w, min(max_w, max(fm.horizontalAdvance(one_line(item.reply_text)),
-                                                  QFontMetrics(bold).horizontalAdvance(item.reply_sender)) + 12))
+            inner_w = max(
+                inner_w,
+                min(
+                    max_w,
+                    max(
+                        fm.horizontalAdvance(one_line(item.reply_text)),
+                        QFontMetrics(bold).horizontalAdvance(item.reply_sender),
+                    )
+                    + 12,
+                ),
+            )
             y += QUOTE_H + 4
         if item.call is not None:
             media_top = y
@@ -181,7 +207,9 @@ class MessageDelegate(QStyledItemDelegate):
             fm = QFontMetrics(base)
             media_top = y
             media_h = FILE_H
-            media_w = min(max_w, 48 + max(fm.horizontalAdvance(item.attachment.name or "file"), 120))
+            media_w = min(
+                max_w, 48 + max(fm.horizontalAdvance(item.attachment.name or "file"), 120)
+            )
             inner_w = max(inner_w, media_w)
             y += FILE_H + 2
         text_layout = None
@@ -194,7 +222,10 @@ class MessageDelegate(QStyledItemDelegate):
             text_dir = ui_text_dir if d == Qt.LayoutDirection.LayoutDirectionAuto else d
             text_layout, natural, last_w, th = self._text_layout(item.text, base, max_w, text_dir)
             width_needed = max(inner_w, natural)
-            if last_w + meta_w + 6 <= max(width_needed, min(max_w, last_w + meta_w + 6)) and last_w + meta_w + 6 <= max_w:
+            if (
+                last_w + meta_w + 6 <= max(width_needed, min(max_w, last_w + meta_w + 6))
+                and last_w + meta_w + 6 <= max_w
+            ):
                 meta_inline = True
                 width_needed = max(width_needed, last_w + meta_w + 6)
             inner_w = width_needed
@@ -214,26 +245,49 @@ class MessageDelegate(QStyledItemDelegate):
                 y += META_H
         height = y + PAD_Y
         width = int(inner_w) + 2 * PAD_X
-        if item.attachment is not None and item.attachment.kind == "photo" and not item.text and not show_sender and quote_top < 0:
+        if (
+            item.attachment is not None
+            and item.attachment.kind == "photo"
+            and not item.text
+            and not show_sender
+            and quote_top < 0
+        ):
             width = media_w + 8
             height = media_h + 8
             media_top = 4
-        lay = _Layout(width=width, height=height, row_height=height, text_layout=text_layout, text_top=text_top,
-                      text_dir=text_dir, meta_inline=meta_inline, meta_w=meta_w, name_top=name_top,
-                      quote_top=quote_top, media_top=media_top, media_h=media_h, media_w=media_w)
+        lay = _Layout(
+            width=width,
+            height=height,
+            row_height=height,
+            text_layout=text_layout,
+            text_top=text_top,
+            text_dir=text_dir,
+            meta_inline=meta_inline,
+            meta_w=meta_w,
+            name_top=name_top,
+            quote_top=quote_top,
+            media_top=media_top,
+            media_h=media_h,
+            media_w=media_w,
+        )
         self._cache[key] = lay
         while len(self._cache) > 3000:
             self._cache.popitem(last=False)
         return lay
 
     @staticmethod
-    def _text_layout(text: str, font: QFont, width: float, direction: Qt.LayoutDirection
-                     ) -> tuple[QTextLayout, int, int, int]:
+    def _text_layout(
+        text: str, font: QFont, width: float, direction: Qt.LayoutDirection
+    ) -> tuple[QTextLayout, int, int, int]:
         layout = QTextLayout(text, font)
         opt = QTextOption()
         opt.setTextDirection(direction)
         opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        align = Qt.AlignmentFlag.AlignRight if direction == Qt.LayoutDirection.RightToLeft else Qt.AlignmentFlag.AlignLeft
+        align = (
+            Qt.AlignmentFlag.AlignRight
+            if direction == Qt.LayoutDirection.RightToLeft
+            else Qt.AlignmentFlag.AlignLeft
+        )
         opt.setAlignment(align | Qt.AlignmentFlag.AlignAbsolute)
         layout.setTextOption(opt)
         layout.beginLayout()
@@ -266,14 +320,18 @@ class MessageDelegate(QStyledItemDelegate):
         tail = bool(index.data(MessageRoles.TAIL))
         return item, show_day, show_sender, tail
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:  # noqa: N802
         try:
             return self._size_hint(option, index)
         except Exception:  # a bug here must never take the app down inside Qt's layout
             log.exception("sizeHint failed")
             return QSize(100, 40)
 
-    def _size_hint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+    def _size_hint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         item, show_day, show_sender, tail = self._row_parts(index)
         view = option.widget
         width = view.viewport().width() if view is not None else 600
@@ -284,11 +342,11 @@ class MessageDelegate(QStyledItemDelegate):
         h = lay.height + (TAIL_GAP if tail else GAP) + (DAY_H if show_day else 0)
         return QSize(width, h)
 
-    def _bubble_rect(self, option: QStyleOptionViewItem, item: MessageItem, lay: _Layout, show_day: bool) -> QRect:
+    def _bubble_rect(
+        self, option: QStyleOptionViewItem, item: MessageItem, lay: _Layout, show_day: bool
+    ) -> QRect:
         rect = option.rect
         top = rect.top() + (DAY_H if show_day else 0) + GAP // 2
-        if item.call is not None:
-            left = rect.left() + (rect.width() - lay.width) // 2 if False else None
         if item.outgoing:
             r = QRect(rect.right() - SIDE - lay.width + 1, top, lay.width, lay.height)
         else:
@@ -296,7 +354,12 @@ class MessageDelegate(QStyledItemDelegate):
         return QStyle.visualRect(option.direction, rect, r)
 
     # --- painting -------------------------------------------------------------------------
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         painter.save()
         try:
             self._paint(painter, option, index)
@@ -305,7 +368,12 @@ class MessageDelegate(QStyledItemDelegate):
         finally:
             painter.restore()
 
-    def _paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def _paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         item, show_day, show_sender, tail = self._row_parts(index)
         c = theme.colors()
         painter.save()
@@ -317,7 +385,9 @@ class MessageDelegate(QStyledItemDelegate):
             return
         base, small, bold = self._fonts(option)
         if show_day:
-            self._paint_day(painter, QRect(rect.left(), rect.top(), rect.width(), DAY_H), item, small, c)
+            self._paint_day(
+                painter, QRect(rect.left(), rect.top(), rect.width(), DAY_H), item, small, c
+            )
         view = option.widget
         width = view.viewport().width() if view is not None else rect.width()
         lay = self._layout(item, show_sender, width, option, option.direction)
@@ -335,10 +405,19 @@ class MessageDelegate(QStyledItemDelegate):
 
         if lay.name_top >= 0:
             painter.setFont(bold)
-            painter.setPen(color_for(item.sender_id).darker(115) if c.name == "light" else color_for(item.sender_id).lighter(110))
+            painter.setPen(
+                color_for(item.sender_id).darker(115)
+                if c.name == "light"
+                else color_for(item.sender_id).lighter(110)
+            )
             nr = QRect(inner.left(), b.top() + lay.name_top, inner.width(), NAME_H)
-            painter.drawText(nr, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading,
-                             QFontMetrics(bold).elidedText(item.sender_name, Qt.TextElideMode.ElideRight, nr.width()))
+            painter.drawText(
+                nr,
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading,
+                QFontMetrics(bold).elidedText(
+                    item.sender_name, Qt.TextElideMode.ElideRight, nr.width()
+                ),
+            )
         if lay.quote_top >= 0:
             q = QRect(inner.left(), b.top() + lay.quote_top, inner.width(), QUOTE_H)
             qpath = QPainterPath()
@@ -352,14 +431,32 @@ class MessageDelegate(QStyledItemDelegate):
             tq = QStyle.visualRect(option.direction, q, q.adjusted(9, 3, -6, -3))
             painter.setFont(bold)
             painter.setPen(accent)
-            painter.drawText(QRect(tq.left(), tq.top(), tq.width(), 17), Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
-                             QFontMetrics(bold).elidedText(item.reply_sender, Qt.TextElideMode.ElideRight, tq.width()))
+            painter.drawText(
+                QRect(tq.left(), tq.top(), tq.width(), 17),
+                Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
+                QFontMetrics(bold).elidedText(
+                    item.reply_sender, Qt.TextElideMode.ElideRight, tq.width()
+                ),
+            )
             painter.setFont(base)
             painter.setPen(text_color)
-            painter.drawText(QRect(tq.left(), tq.top() + 17, tq.width(), 17), Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
-                             QFontMetrics(base).elidedText(one_line(item.reply_text), Qt.TextElideMode.ElideRight, tq.width()))
+            painter.drawText(
+                QRect(tq.left(), tq.top() + 17, tq.width(), 17),
+                Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
+                QFontMetrics(base).elidedText(
+                    one_line(item.reply_text), Qt.TextElideMode.ElideRight, tq.width()
+                ),
+            )
         if item.call is not None:
-            self._paint_call(painter, option, QRect(inner.left(), b.top() + lay.media_top, inner.width(), CALL_H), item, base, small, c)
+            self._paint_call(
+                painter,
+                option,
+                QRect(inner.left(), b.top() + lay.media_top, inner.width(), CALL_H),
+                item,
+                base,
+                small,
+                c,
+            )
         elif item.attachment is not None and item.attachment.kind == "photo":
             pr = self._photo_rect(b, lay)
             self._paint_photo(painter, pr, item, c, small)
@@ -371,18 +468,27 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setFont(base)
             tl_w = inner.width()
             # QTextLayout lines were laid out at the natural width; place them in the bubble
-            lay.text_layout.draw(painter, QPointF(inner.left() + (0 if lay.text_dir == Qt.LayoutDirection.LeftToRight else 0),
-                                                  b.top() + lay.text_top))
+            lay.text_layout.draw(
+                painter,
+                QPointF(
+                    inner.left() + (0 if lay.text_dir == Qt.LayoutDirection.LeftToRight else 0),
+                    b.top() + lay.text_top,
+                ),
+            )
             _ = tl_w
         # meta: time, edited, ticks at the bottom trailing corner (trailing of the text)
         meta_dir = lay.text_dir if lay.text_layout is not None else option.direction
-        meta_rect = QRect(inner.right() - lay.meta_w + 1, b.bottom() - PAD_Y - META_H + 2, lay.meta_w, META_H)
+        meta_rect = QRect(
+            inner.right() - lay.meta_w + 1, b.bottom() - PAD_Y - META_H + 2, lay.meta_w, META_H
+        )
         if meta_dir == Qt.LayoutDirection.RightToLeft:
             meta_rect = QRect(inner.left(), meta_rect.top(), lay.meta_w, META_H)
         on_photo = item.attachment is not None and item.attachment.kind == "photo" and not item.text
         if on_photo:
             pr = self._photo_rect(b, lay)
-            meta_rect = QRect(pr.right() - lay.meta_w - 6, pr.bottom() - META_H - 6, lay.meta_w + 2, META_H + 2)
+            meta_rect = QRect(
+                pr.right() - lay.meta_w - 6, pr.bottom() - META_H - 6, lay.meta_w + 2, META_H + 2
+            )
             if option.direction == Qt.LayoutDirection.RightToLeft:
                 meta_rect.moveLeft(pr.left() + 6)
             pill = QPainterPath()
@@ -390,21 +496,40 @@ class MessageDelegate(QStyledItemDelegate):
             painter.fillPath(pill, QColor(0, 0, 0, 110))
             muted = QColor("#ffffff")
         painter.setFont(small)
-        painter.setPen(muted if not item.outgoing or c.name == "dark" or on_photo else QColor(c.muted_text))
+        painter.setPen(
+            muted if not item.outgoing or c.name == "dark" or on_photo else QColor(c.muted_text)
+        )
         time_w = lay.meta_w - (TICK_W + 2 if item.outgoing else 0)
         # meta is always drawn left-to-right: [edited time][ticks]
-        painter.drawText(QRect(meta_rect.left(), meta_rect.top(), time_w, META_H),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignAbsolute,
-                         self._meta_text(item))
+        painter.drawText(
+            QRect(meta_rect.left(), meta_rect.top(), time_w, META_H),
+            Qt.AlignmentFlag.AlignRight
+            | Qt.AlignmentFlag.AlignVCenter
+            | Qt.AlignmentFlag.AlignAbsolute,
+            self._meta_text(item),
+        )
         if item.outgoing:
             tr = QRectF(meta_rect.left() + time_w + 2, meta_rect.top() + 2, TICK_W, META_H - 4)
-            paint_ticks(painter, tr, item.delivery or "sent", QColor("#ffffff") if on_photo else c.read_tick, muted)
+            paint_ticks(
+                painter,
+                tr,
+                item.delivery or "sent",
+                QColor("#ffffff") if on_photo else c.read_tick,
+                muted,
+            )
         painter.restore()
 
     def _photo_rect(self, b: QRect, lay: _Layout) -> QRect:
-        return QRect(b.left() + (b.width() - lay.media_w) // 2, b.top() + lay.media_top, lay.media_w, lay.media_h)
+        return QRect(
+            b.left() + (b.width() - lay.media_w) // 2,
+            b.top() + lay.media_top,
+            lay.media_w,
+            lay.media_h,
+        )
 
-    def _paint_day(self, painter: QPainter, r: QRect, item: MessageItem, font: QFont, c: theme.ThemeColors) -> None:
+    def _paint_day(
+        self, painter: QPainter, r: QRect, item: MessageItem, font: QFont, c: theme.ThemeColors
+    ) -> None:
         text = day_label(local_dt(item.date).date())
         painter.setFont(font)
         fm = QFontMetrics(font)
@@ -416,7 +541,9 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setPen(c.separator_text)
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _paint_photo(self, painter: QPainter, r: QRect, item: MessageItem, c: theme.ThemeColors, small: QFont) -> None:
+    def _paint_photo(
+        self, painter: QPainter, r: QRect, item: MessageItem, c: theme.ThemeColors, small: QFont
+    ) -> None:
         a = item.attachment
         assert a is not None
         img = self.thumbnails.get(a.sha256, a.local_path)
@@ -430,12 +557,24 @@ class MessageDelegate(QStyledItemDelegate):
             painter.fillRect(r, c.panel)
             painter.setPen(c.muted_text)
             painter.setFont(small)
-            label = _tr("Photo unavailable") if self.thumbnails.is_failed(a.sha256) else _tr("Loading photo…")
+            label = (
+                _tr("Photo unavailable")
+                if self.thumbnails.is_failed(a.sha256)
+                else _tr("Loading photo…")
+            )
             painter.drawText(r, Qt.AlignmentFlag.AlignCenter, label)
         painter.restore()
 
-    def _paint_file(self, painter: QPainter, option, r: QRect, item: MessageItem, base: QFont, small: QFont,
-                    c: theme.ThemeColors) -> None:
+    def _paint_file(
+        self,
+        painter: QPainter,
+        option,
+        r: QRect,
+        item: MessageItem,
+        base: QFont,
+        small: QFont,
+        c: theme.ThemeColors,
+    ) -> None:
         a = item.attachment
         assert a is not None
         icon = QStyle.visualRect(option.direction, r, QRect(r.left(), r.top() + 6, 40, 40))
@@ -450,13 +589,17 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawLine(cx, cy - 9, cx, cy + 7)
             painter.drawLine(cx - 6, cy + 1, cx, cy + 7)
             painter.drawLine(cx + 6, cy + 1, cx, cy + 7)
-        text_r = QStyle.visualRect(option.direction, r, QRect(r.left() + 48, r.top() + 6, r.width() - 48, 40))
+        text_r = QStyle.visualRect(
+            option.direction, r, QRect(r.left() + 48, r.top() + 6, r.width() - 48, 40)
+        )
         painter.setFont(base)
         painter.setPen(c.own_bubble_text if item.outgoing else c.other_bubble_text)
         fm = QFontMetrics(base)
-        painter.drawText(QRect(text_r.left(), text_r.top(), text_r.width(), 20),
-                         Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(a.name or _tr("File"), Qt.TextElideMode.ElideMiddle, text_r.width()))
+        painter.drawText(
+            QRect(text_r.left(), text_r.top(), text_r.width(), 20),
+            Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
+            fm.elidedText(a.name or _tr("File"), Qt.TextElideMode.ElideMiddle, text_r.width()),
+        )
         painter.setFont(small)
         painter.setPen(c.muted_text)
         if a.sha256 in self.downloading:
@@ -465,11 +608,22 @@ class MessageDelegate(QStyledItemDelegate):
             sub = file_size(a.size) + " · " + _tr("Open")
         else:
             sub = file_size(a.size) + " · " + _tr("Download")
-        painter.drawText(QRect(text_r.left(), text_r.top() + 20, text_r.width(), 18),
-                         Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter, sub)
+        painter.drawText(
+            QRect(text_r.left(), text_r.top() + 20, text_r.width(), 18),
+            Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
+            sub,
+        )
 
-    def _paint_call(self, painter: QPainter, option, r: QRect, item: MessageItem, base: QFont, small: QFont,
-                    c: theme.ThemeColors) -> None:
+    def _paint_call(
+        self,
+        painter: QPainter,
+        option,
+        r: QRect,
+        item: MessageItem,
+        base: QFont,
+        small: QFont,
+        c: theme.ThemeColors,
+    ) -> None:
         call = item.call
         assert call is not None
         missed = call.outcome in ("missed", "cancelled", "declined", "busy", "failed")
@@ -480,19 +634,31 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setPen(c.accent_text if not missed else QColor("#ffffff"))
         painter.setFont(small)
         painter.drawText(icon, Qt.AlignmentFlag.AlignCenter, "🎥" if call.video else "📞")
-        tr_ = QStyle.visualRect(option.direction, r, QRect(r.left() + 44, r.top() + 2, r.width() - 44, 40))
+        tr_ = QStyle.visualRect(
+            option.direction, r, QRect(r.left() + 44, r.top() + 2, r.width() - 44, 40)
+        )
         painter.setFont(base)
         painter.setPen(c.own_bubble_text if item.outgoing else c.other_bubble_text)
-        painter.drawText(QRect(tr_.left(), tr_.top(), tr_.width(), 20), Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
-                         call_text(item))
+        painter.drawText(
+            QRect(tr_.left(), tr_.top(), tr_.width(), 20),
+            Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
+            call_text(item),
+        )
         painter.setFont(small)
         painter.setPen(c.muted_text)
         sub = duration(call.duration) if call.duration > 0 else ""
-        painter.drawText(QRect(tr_.left(), tr_.top() + 20, tr_.width(), 16), Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter, sub)
+        painter.drawText(
+            QRect(tr_.left(), tr_.top() + 20, tr_.width(), 16),
+            Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
+            sub,
+        )
 
     # --- clicks ---------------------------------------------------------------------------
     def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
-        if event.type() != QEvent.Type.MouseButtonRelease or event.button() != Qt.MouseButton.LeftButton:
+        if (
+            event.type() != QEvent.Type.MouseButtonRelease
+            or event.button() != Qt.MouseButton.LeftButton
+        ):
             return False
         item, show_day, show_sender, _tail = self._row_parts(index)
         if item is None:

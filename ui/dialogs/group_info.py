@@ -26,8 +26,14 @@ from ui.widgets.avatar import Avatar
 
 
 class ChatInfoDialog(QDialog):
-    def __init__(self, session: UiSession, bridge: Bridge, chat_id: int, row: ChatRow | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: UiSession,
+        bridge: Bridge,
+        chat_id: int,
+        row: ChatRow | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
@@ -102,7 +108,9 @@ class ChatInfoDialog(QDialog):
     def _fill(self, members: list[tuple[int, str, str, str]]) -> None:
         self.members.clear()
         roles = {"owner": self.tr("owner"), "admin": self.tr("admin"), "member": ""}
-        for uid, name, uname, role in sorted(members, key=lambda m: ({"owner": 0, "admin": 1}.get(m[3], 2), m[1])):
+        for uid, name, uname, role in sorted(
+            members, key=lambda m: ({"owner": 0, "admin": 1}.get(m[3], 2), m[1])
+        ):
             label = name + (f"  @{uname}" if uname else "")
             if roles.get(role):
                 label += f"  · {roles[role]}"
@@ -126,7 +134,9 @@ class ChatInfoDialog(QDialog):
         self.rename_button.setEnabled(admin)
         can_touch = admin and sel is not None and sel[0] != self.session.me_id and sel[1] != "owner"
         self.remove_button.setEnabled(can_touch)
-        self.admin_button.setEnabled(self._my_role == "owner" and sel is not None and sel[0] != self.session.me_id)
+        self.admin_button.setEnabled(
+            self._my_role == "owner" and sel is not None and sel[0] != self.session.me_id
+        )
         if sel is not None and sel[1] == "admin":
             self.admin_button.setText(self.tr("Remove admin"))
         else:
@@ -143,7 +153,9 @@ class ChatInfoDialog(QDialog):
     def _add(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("Add member"), self.tr("Username:"))
         if ok and name.strip():
-            self.tasks.run(self.session.add_member(self.chat_id, name.strip()), self._ok, self._fail)
+            self.tasks.run(
+                self.session.add_member(self.chat_id, name.strip()), self._ok, self._fail
+            )
 
     def _remove(self) -> None:
         sel = self._selected()
@@ -157,12 +169,19 @@ class ChatInfoDialog(QDialog):
             self.tasks.run(self.session.set_role(self.chat_id, sel[0], role), self._ok, self._fail)
 
     def _rename(self) -> None:
-        title, ok = QInputDialog.getText(self, self.tr("Rename group"), self.tr("Name:"), text=self.title.text())
+        title, ok = QInputDialog.getText(
+            self, self.tr("Rename group"), self.tr("Name:"), text=self.title.text()
+        )
         if ok and title.strip():
             self.title.setText(title.strip())
-            self.tasks.run(self.session.rename_group(self.chat_id, title.strip()), self._ok, self._fail)
+            self.tasks.run(
+                self.session.rename_group(self.chat_id, title.strip()), self._ok, self._fail
+            )
 
     def _leave(self) -> None:
-        if QMessageBox.question(self, self.tr("Leave group"), self.tr("Leave this group?")) != QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(self, self.tr("Leave group"), self.tr("Leave this group?"))
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         self.tasks.run(self.session.leave(self.chat_id), lambda _r: self.accept(), self._fail)

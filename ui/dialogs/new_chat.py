@@ -38,7 +38,9 @@ class _AsyncDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         self.layout_.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setProperty("primary", True)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
@@ -96,6 +98,10 @@ class NewGroupDialog(_AsyncDialog):
         if not title:
             self._fail(ValueError(self.tr("Give the group a name.")))
             return
-        names = [n.strip().lstrip("@") for n in self.members.text().replace(" ", ",").split(",") if n.strip()]
+        names = [
+            n.strip().lstrip("@")
+            for n in self.members.text().replace(" ", ",").split(",")
+            if n.strip()
+        ]
         self._busy(True)
         self.tasks.run(self.session.create_group(title, names), self._done, self._fail)

@@ -25,13 +25,17 @@ from ui.tasks import TaskOwner
 class SearchDialog(QDialog):
     result_chosen = Signal(int, int)
 
-    def __init__(self, session: UiSession, chat_id: int | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: UiSession, chat_id: int | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
         self.chat_id = chat_id
         self.tasks = TaskOwner("search")
-        self.setWindowTitle(self.tr("Search in this chat") if chat_id else self.tr("Search messages"))
+        self.setWindowTitle(
+            self.tr("Search in this chat") if chat_id else self.tr("Search messages")
+        )
         self.setMinimumSize(440, 480)
         lay = QVBoxLayout(self)
         self.query = QLineEdit(self)
@@ -69,7 +73,9 @@ class SearchDialog(QDialog):
             it = QListWidgetItem(f"{head}   {list_time(m.date)}\n{one_line(m.text)[:200]}")
             it.setData(Qt.ItemDataRole.UserRole, (m.chat_id, m.id))
             self.results.addItem(it)
-        self.status.setText(self.tr("%n result(s)", "", len(results)) if results else self.tr("No messages found"))
+        self.status.setText(
+            self.tr("%n result(s)", "", len(results)) if results else self.tr("No messages found")
+        )
 
     def _fail(self, exc: BaseException) -> None:
         self.status.setText(describe(exc))

@@ -129,13 +129,23 @@ class SettingsDialog(QDialog):
         name = self.display_name.text().strip()
         if not name:
             return
-        self.tasks.run(self.session.edit_profile(name), lambda _r: self.profile_status.setText(self.tr("Saved.")),
-                       lambda e: self.profile_status.setText(describe(e)))
+        self.tasks.run(
+            self.session.edit_profile(name),
+            lambda _r: self.profile_status.setText(self.tr("Saved.")),
+            lambda e: self.profile_status.setText(describe(e)),
+        )
 
     def _sign_out(self) -> None:
-        if QMessageBox.question(self, self.tr("Sign out"), self.tr("Sign out of this device?")) != QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(self, self.tr("Sign out"), self.tr("Sign out of this device?"))
+            != QMessageBox.StandardButton.Yes
+        ):
             return
-        self.tasks.run(self.session.sign_out(), lambda _r: self.accept(), lambda e: self.profile_status.setText(describe(e)))
+        self.tasks.run(
+            self.session.sign_out(),
+            lambda _r: self.accept(),
+            lambda e: self.profile_status.setText(describe(e)),
+        )
 
     def _security_page(self) -> QWidget:
         w = QWidget(self)
@@ -158,7 +168,11 @@ class SettingsDialog(QDialog):
         return w
 
     def _change_passcode(self) -> None:
-        old, new, new2 = self.old_passcode.text(), self.new_passcode.text(), self.new_passcode2.text()
+        old, new, new2 = (
+            self.old_passcode.text(),
+            self.new_passcode.text(),
+            self.new_passcode2.text(),
+        )
         if len(new) < 4:
             self.passcode_status.setText(self.tr("The passcode needs at least 4 characters."))
             return
@@ -172,24 +186,39 @@ class SettingsDialog(QDialog):
                 e.clear()
             self.passcode_status.setText(self.tr("Passcode changed."))
 
-        self.tasks.run(self.session.change_passcode(old, new), done, lambda e: self.passcode_status.setText(describe(e)))
+        self.tasks.run(
+            self.session.change_passcode(old, new),
+            done,
+            lambda e: self.passcode_status.setText(describe(e)),
+        )
 
     def _appearance_page(self) -> QWidget:
         w = QWidget(self)
         form = QFormLayout(w)
         self.theme_box = QComboBox(w)
-        for value, label in (("system", self.tr("Follow the system")), ("light", self.tr("Light")),
-                             ("dark", self.tr("Dark"))):
+        for value, label in (
+            ("system", self.tr("Follow the system")),
+            ("light", self.tr("Light")),
+            ("dark", self.tr("Dark")),
+        ):
             self.theme_box.addItem(label, value)
         self.language_box = QComboBox(w)
-        for value, label in (("", self.tr("System language")), ("en", "English"), ("ar", "العربية")):
+        for value, label in (
+            ("", self.tr("System language")),
+            ("en", "English"),
+            ("ar", "العربية"),
+        ):
             self.language_box.addItem(label, value)
         prefs = getattr(self.controller, "preferences", None)
         if prefs is not None:
             self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(prefs.theme)))
             self.language_box.setCurrentIndex(max(0, self.language_box.findData(prefs.language)))
-            self.theme_box.currentIndexChanged.connect(lambda _i: prefs.set_theme(self.theme_box.currentData()))
-            self.language_box.currentIndexChanged.connect(lambda _i: prefs.set_language(self.language_box.currentData()))
+            self.theme_box.currentIndexChanged.connect(
+                lambda _i: prefs.set_theme(self.theme_box.currentData())
+            )
+            self.language_box.currentIndexChanged.connect(
+                lambda _i: prefs.set_language(self.language_box.currentData())
+            )
         form.addRow(self.tr("Theme:"), self.theme_box)
         form.addRow(self.tr("Language:"), self.language_box)
         return w
@@ -207,7 +236,9 @@ class SettingsDialog(QDialog):
             self.preview_box.toggled.connect(prefs.set_notification_preview)
         form.addRow(self.notify_box)
         form.addRow(self.preview_box)
-        hint = QLabel(self.tr("Muted chats never notify. Mute a chat from its menu in the chat list."), w)
+        hint = QLabel(
+            self.tr("Muted chats never notify. Mute a chat from its menu in the chat list."), w
+        )
         hint.setObjectName("Muted")
         hint.setWordWrap(True)
         form.addRow(hint)

@@ -119,7 +119,9 @@ class MessageListModel(QAbstractListModel):
     loading_changed = Signal(bool)
     items_loaded = Signal()
 
-    def __init__(self, source: MessageSource, parent: QObject | None = None, *, is_group: bool = False) -> None:
+    def __init__(
+        self, source: MessageSource, parent: QObject | None = None, *, is_group: bool = False
+    ) -> None:
         super().__init__(parent)
         self._source = source
         self._tasks = TaskOwner("messages")
@@ -244,7 +246,9 @@ class MessageListModel(QAbstractListModel):
         before = self._ids[0] if self._ids else None
         self._tasks.run(self._load_older(gen, before), self._older_done, self._older_failed)
 
-    async def _load_older(self, gen: int, before: int | None) -> tuple[int, list[int], list[MessageItem]]:
+    async def _load_older(
+        self, gen: int, before: int | None
+    ) -> tuple[int, list[int], list[MessageItem]]:
         ids = await self._source.page(self.chat_id, before, PAGE)
         items = await self._source.items(self.chat_id, ids[-BATCH:]) if ids else []
         return gen, ids, items
@@ -286,7 +290,9 @@ class MessageListModel(QAbstractListModel):
             return
         self._requested.update(want)
         gen = self._generation
-        self._tasks.run(self._source.items(self.chat_id, want), lambda items: self._fill(gen, items))
+        self._tasks.run(
+            self._source.items(self.chat_id, want), lambda items: self._fill(gen, items)
+        )
 
     def _fill(self, gen: int, items: list[MessageItem]) -> None:
         if gen != self._generation or not items:

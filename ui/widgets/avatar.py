@@ -7,7 +7,14 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QWidget
 
 PALETTE = [
-    "#e17076", "#f5a04a", "#a695e7", "#7bc862", "#6ec9cb", "#65aadd", "#ee7aae", "#faa774",
+    "#e17076",
+    "#f5a04a",
+    "#a695e7",
+    "#7bc862",
+    "#6ec9cb",
+    "#65aadd",
+    "#ee7aae",
+    "#faa774",
 ]
 
 

@@ -36,9 +36,13 @@ class ChatHeader(QFrame):
         texts.addWidget(self.subtitle)
         lay.addLayout(texts, 1)
         self.search_button = self._button("🔍", self.tr("Search in chat"), self.search_clicked.emit)
-        self.audio_button = self._button("📞", self.tr("Audio call"), lambda: self.call_clicked.emit(False))
+        self.audio_button = self._button(
+            "📞", self.tr("Audio call"), lambda: self.call_clicked.emit(False)
+        )
         self.audio_button.setObjectName("AudioCallButton")
-        self.video_button = self._button("🎥", self.tr("Video call"), lambda: self.call_clicked.emit(True))
+        self.video_button = self._button(
+            "🎥", self.tr("Video call"), lambda: self.call_clicked.emit(True)
+        )
         self.video_button.setObjectName("VideoCallButton")
         self.info_button = self._button("ⓘ", self.tr("Chat info"), self.info_clicked.emit)
         for b in (self.search_button, self.audio_button, self.video_button, self.info_button):

@@ -25,7 +25,9 @@ class ChatView(QListView):
     retry_requested = Signal(int)
     at_bottom_changed = Signal(bool)
 
-    def __init__(self, model: MessageListModel, delegate: MessageDelegate, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: MessageListModel, delegate: MessageDelegate, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("MessageList")
         self.setModel(model)
@@ -180,7 +182,9 @@ class ChatView(QListView):
         if not item.pending:
             menu.addAction(self.tr("Reply"), lambda: self.reply_requested.emit(item.key))
         if item.text:
-            menu.addAction(self.tr("Copy text"), lambda: QGuiApplication.clipboard().setText(item.text))
+            menu.addAction(
+                self.tr("Copy text"), lambda: QGuiApplication.clipboard().setText(item.text)
+            )
         if item.outgoing and not item.pending and item.text and item.call is None:
             menu.addAction(self.tr("Edit"), lambda: self.edit_requested.emit(item.key))
         if item.pending and item.delivery == "failed":

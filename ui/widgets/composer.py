@@ -41,14 +41,28 @@ class ComposerInput(QPlainTextEdit):
         self.document().setDefaultTextOption(opt)
         self._fit()
 
+    def event(self, e: QEvent) -> bool:
+        handled = super().event(e)
+        if e.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            # the theme's padding only counts once the style sheet has polished the widget
+            self._fit()
+        return handled
+
     def _fit(self, *_args) -> None:
         total = max(1, int(self.document().size().height()))
         lines = min(8, total)
         fm = self.fontMetrics()
-        margins = int(self.document().documentMargin() * 2) + self.contentsMargins().top() + self.contentsMargins().bottom()
+        margins = (
+            int(self.document().documentMargin() * 2)
+            + self.contentsMargins().top()
+            + self.contentsMargins().bottom()
+        )
         self.setFixedHeight(lines * fm.lineSpacing() + margins + 4)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if total > 8
-                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if total > 8
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
 
     def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -109,8 +123,12 @@ class Composer(QFrame):
         self.attach.setToolTip(self.tr("Attach a photo or file"))
         self.attach.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.attach)
-        self.attach_photo_action = menu.addAction(self.tr("Photo…"), lambda: self.attach_requested.emit("photo"))
-        self.attach_file_action = menu.addAction(self.tr("File…"), lambda: self.attach_requested.emit("file"))
+        self.attach_photo_action = menu.addAction(
+            self.tr("Photo…"), lambda: self.attach_requested.emit("photo")
+        )
+        self.attach_file_action = menu.addAction(
+            self.tr("File…"), lambda: self.attach_requested.emit("file")
+        )
         self.attach.setMenu(menu)
         self.attach.setIconSize(QSize(20, 20))
         self.input = ComposerInput(self)
@@ -134,7 +152,9 @@ class Composer(QFrame):
     def changeEvent(self, e: QEvent) -> None:  # noqa: N802
         if e.type() == QEvent.Type.LayoutDirectionChange:
             # the send arrow points the way text flows
-            self.send.setText("➤" if self.layoutDirection() == Qt.LayoutDirection.LeftToRight else "◀")
+            self.send.setText(
+                "➤" if self.layoutDirection() == Qt.LayoutDirection.LeftToRight else "◀"
+            )
         super().changeEvent(e)
 
     def text(self) -> str:
@@ -164,7 +184,9 @@ class Composer(QFrame):
         if len(text) > MAX_MESSAGE_CHARS:
             self.reply_bar.show()
             self.reply_title.setText(self.tr("Message too long"))
-            self.reply_text.setText(self.tr("%n characters over the limit", "", len(text) - MAX_MESSAGE_CHARS))
+            self.reply_text.setText(
+                self.tr("%n characters over the limit", "", len(text) - MAX_MESSAGE_CHARS)
+            )
             return
         if self.editing is not None:
             mid = self.editing

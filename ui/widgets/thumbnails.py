@@ -25,7 +25,9 @@ def decode_thumbnail(path: str, max_side: int = MAX_SIDE) -> QImage:
     reader.setAutoTransform(True)
     size = reader.size()
     if size.isValid() and (size.width() > max_side or size.height() > max_side):
-        reader.setScaledSize(size.scaled(QSize(max_side, max_side), Qt.AspectRatioMode.KeepAspectRatio))
+        reader.setScaledSize(
+            size.scaled(QSize(max_side, max_side), Qt.AspectRatioMode.KeepAspectRatio)
+        )
     image = reader.read()
     if image.isNull():
         raise ValueError(f"cannot decode {path}: {reader.errorString()}")
@@ -36,8 +38,12 @@ class ThumbnailCache(QObject):
     ready = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, fetch: Callable[[str], Awaitable[str]] | None = None, capacity: int = 200,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        fetch: Callable[[str], Awaitable[str]] | None = None,
+        capacity: int = 200,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._fetch = fetch
         self._images: OrderedDict[str, QImage] = OrderedDict()
@@ -56,8 +62,11 @@ class ThumbnailCache(QObject):
             return img
         if sha not in self._loading and sha not in self._failed:
             self._loading.add(sha)
-            self._tasks.run(self._load(sha, local_path), lambda img, s=sha: self._done(s, img),
-                            lambda exc, s=sha: self._fail(s, exc))
+            self._tasks.run(
+                self._load(sha, local_path),
+                lambda img, s=sha: self._done(s, img),
+                lambda exc, s=sha: self._fail(s, exc),
+            )
         return None
 
     def is_failed(self, sha: str) -> bool:

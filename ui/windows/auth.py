@@ -85,8 +85,12 @@ class UnlockPage(QWidget):
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.error.hide()
         self.remember = QCheckBox(self.tr("Remember on this device"), card)
-        self.remember.setToolTip(self.tr("Keep the key in the system keychain: Risala opens "
-                                         "without the passcode on this computer."))
+        self.remember.setToolTip(
+            self.tr(
+                "Keep the key in the system keychain: Risala opens "
+                "without the passcode on this computer."
+            )
+        )
         self.remember.hide()
         self.button = QPushButton(self.tr("Unlock"), card)
         self.button.setProperty("primary", True)
@@ -166,12 +170,18 @@ class AccountPage(QWidget):
         form.addRow(self.tr("Password:"), self.password)
         form.addRow(self.passcode_label, self.passcode)
         form.addRow(self.passcode2_label, self.passcode2)
-        self.passcode_hint = QLabel(self.tr("The passcode encrypts your messages on this computer."), card)
+        self.passcode_hint = QLabel(
+            self.tr("The passcode encrypts your messages on this computer."), card
+        )
         self.passcode_hint.setObjectName("AuthSubtitle")
         self.passcode_hint.setWordWrap(True)
         self.remember = QCheckBox(self.tr("Remember on this device"), card)
-        self.remember.setToolTip(self.tr("Keep the key in the system keychain: Risala opens "
-                                         "without the passcode on this computer."))
+        self.remember.setToolTip(
+            self.tr(
+                "Keep the key in the system keychain: Risala opens "
+                "without the passcode on this computer."
+            )
+        )
         self.remember.hide()
         self._keychain = False
         self.error = QLabel(card)
@@ -181,7 +191,14 @@ class AccountPage(QWidget):
         self.button = QPushButton(card)
         self.button.setProperty("primary", True)
         self.button.clicked.connect(self.submit)
-        for e in (self.relay, self.username, self.display_name, self.password, self.passcode, self.passcode2):
+        for e in (
+            self.relay,
+            self.username,
+            self.display_name,
+            self.password,
+            self.passcode,
+            self.passcode2,
+        ):
             e.returnPressed.connect(self.submit)
         card.box.addWidget(title)
         card.box.addWidget(sub)
@@ -201,11 +218,19 @@ class AccountPage(QWidget):
     def mode(self) -> str:
         return "sign_up" if self.tabs.currentIndex() == 0 else "sign_in"
 
-    def configure(self, *, relay_url: str, need_passcode: bool, relay_editable: bool = True) -> None:
+    def configure(
+        self, *, relay_url: str, need_passcode: bool, relay_editable: bool = True
+    ) -> None:
         self.relay.setText(relay_url)
         self.relay.setReadOnly(not relay_editable)
         self._need_passcode = need_passcode
-        for w in (self.passcode, self.passcode2, self.passcode_label, self.passcode2_label, self.passcode_hint):
+        for w in (
+            self.passcode,
+            self.passcode2,
+            self.passcode_label,
+            self.passcode2_label,
+            self.passcode_hint,
+        ):
             w.setVisible(need_passcode)
         self.remember.setVisible(need_passcode and self._keychain)
 
@@ -237,15 +262,17 @@ class AccountPage(QWidget):
             return
         self.set_busy(True)
         self.error.hide()
-        self.account_requested.emit({
-            "mode": self.mode,
-            "relay_url": self.relay.text().strip(),
-            "username": self.username.text().strip().lstrip("@").lower(),
-            "display_name": self.display_name.text().strip() or self.username.text().strip(),
-            "password": self.password.text(),
-            "passcode": self.passcode.text() if self._need_passcode else "",
-            "remember": self._need_passcode and self._keychain and self.remember.isChecked(),
-        })
+        self.account_requested.emit(
+            {
+                "mode": self.mode,
+                "relay_url": self.relay.text().strip(),
+                "username": self.username.text().strip().lstrip("@").lower(),
+                "display_name": self.display_name.text().strip() or self.username.text().strip(),
+                "password": self.password.text(),
+                "passcode": self.passcode.text() if self._need_passcode else "",
+                "remember": self._need_passcode and self._keychain and self.remember.isChecked(),
+            }
+        )
 
     def validate(self) -> str:
         if not self.relay.text().strip():
@@ -253,10 +280,14 @@ class AccountPage(QWidget):
         if not self.username.text().strip():
             return self.tr("Enter a username.")
         if len(self.password.text()) < (MIN_PASSWORD_CHARS if self.mode == "sign_up" else 1):
-            return self.tr("The password needs at least %1 characters.").replace("%1", str(MIN_PASSWORD_CHARS))
+            return self.tr("The password needs at least %1 characters.").replace(
+                "%1", str(MIN_PASSWORD_CHARS)
+            )
         if self._need_passcode:
             if len(self.passcode.text()) < MIN_PASSCODE:
-                return self.tr("The passcode needs at least %1 characters.").replace("%1", str(MIN_PASSCODE))
+                return self.tr("The passcode needs at least %1 characters.").replace(
+                    "%1", str(MIN_PASSCODE)
+                )
             if self.passcode.text() != self.passcode2.text():
                 return self.tr("The passcodes don't match.")
         return ""
@@ -304,7 +335,8 @@ class AuthWindow(QWidget):
 
     def show_account(self, relay_url: str, need_passcode: bool) -> None:
         # An open profile belongs to its relay: only a new profile may pick another one.
-        self.account_page.configure(relay_url=relay_url, need_passcode=need_passcode,
-                                    relay_editable=need_passcode)
+        self.account_page.configure(
+            relay_url=relay_url, need_passcode=need_passcode, relay_editable=need_passcode
+        )
         self.stack.setCurrentWidget(self.account_page)
         self.account_page.set_busy(False)

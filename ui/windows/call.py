@@ -89,8 +89,7 @@ class SelfView(VideoWidget):
         parent = self.parentWidget()
         assert parent is not None
         bottom = self.bottom_reserve if not self._moved_by_user else 0
-        return parent.rect().adjusted(self.MARGIN, self.MARGIN, -self.MARGIN,
-                                      -self.MARGIN - bottom)
+        return parent.rect().adjusted(self.MARGIN, self.MARGIN, -self.MARGIN, -self.MARGIN - bottom)
 
     def clamp(self, pos: QPoint) -> QPoint:
         """``pos`` moved so the inset stays inside the window's margin."""
@@ -118,8 +117,10 @@ class SelfView(VideoWidget):
         area = self._area()
         free_w = max(1, area.width() - self.width())
         free_h = max(1, area.height() - self.height())
-        self._fraction = (min(1.0, max(0.0, (self.x() - area.left()) / free_w)),
-                          min(1.0, max(0.0, (self.y() - area.top()) / free_h)))
+        self._fraction = (
+            min(1.0, max(0.0, (self.x() - area.left()) / free_w)),
+            min(1.0, max(0.0, (self.y() - area.top()) / free_h)),
+        )
         event.accept()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
@@ -173,8 +174,15 @@ class CallWindow(QWidget):
     controls_visibility_changed = Signal(bool)
     finished = Signal()
 
-    def __init__(self, peer_name: str, *, outgoing: bool, video: bool,
-                 self_name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        peer_name: str,
+        *,
+        outgoing: bool,
+        video: bool,
+        self_name: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("CallWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
@@ -206,7 +214,8 @@ class CallWindow(QWidget):
         self.stats_overlay.setObjectName("CallStatsOverlay")
         self.stats_overlay.setStyleSheet(
             "background: rgba(15,17,21,220); color: white; border-radius: 8px;"
-            " padding: 8px 10px; font-size: 12px;")
+            " padding: 8px 10px; font-size: 12px;"
+        )
         self.stats_overlay.hide()
         self.quality_bars.hovered.connect(self._show_stats_overlay)
 
@@ -259,8 +268,9 @@ class CallWindow(QWidget):
         self.emoji_label.setFont(emoji_font)
         self.emoji_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.emoji_label.setStyleSheet("color: white;")
-        self.emoji_hint = QLabel(self.tr(
-            "If these four emoji match on both screens, your call is end-to-end secure."))
+        self.emoji_hint = QLabel(
+            self.tr("If these four emoji match on both screens, your call is end-to-end secure.")
+        )
         self.emoji_hint.setObjectName("CallKeyHint")
         self.emoji_hint.setWordWrap(True)
         self.emoji_hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -292,8 +302,14 @@ class CallWindow(QWidget):
         self.pip_item = LabelledButton(self.pip_button, self.tr("Minimise"))
         self.hangup_item = LabelledButton(self.hangup_button, self.tr("End call"))
         row.addStretch(1)
-        for item in (self.mute_item, self.camera_item, self.switch_item, self.devices_item,
-                     self.pip_item, self.hangup_item):
+        for item in (
+            self.mute_item,
+            self.camera_item,
+            self.switch_item,
+            self.devices_item,
+            self.pip_item,
+            self.hangup_item,
+        ):
             row.addWidget(item)
         row.addStretch(1)
         self.device_menu = DeviceMenu(self)
@@ -315,8 +331,13 @@ class CallWindow(QWidget):
     def end_reason(self) -> EndReason | None:
         return self._end_reason
 
-    def set_phase(self, phase: CallPhase, *, reason: EndReason | str | None = None,
-                  connected_at: float | None = None) -> None:
+    def set_phase(
+        self,
+        phase: CallPhase,
+        *,
+        reason: EndReason | str | None = None,
+        connected_at: float | None = None,
+    ) -> None:
         """Show ``phase``. ``connected_at`` (Unix time) runs the timer from the real connect
         time; ``reason`` says why an ended call ended. Ending starts the close countdown."""
         if self._phase is CallPhase.ENDED:
@@ -365,20 +386,27 @@ class CallWindow(QWidget):
 
     def quality_text(self) -> str:
         q = self._quality
-        if q.rtt_ms is None and q.send_kbps is None and q.recv_kbps is None \
-                and q.packet_loss is None:
+        if (
+            q.rtt_ms is None
+            and q.send_kbps is None
+            and q.recv_kbps is None
+            and q.packet_loss is None
+        ):
             return self.tr("Measuring call quality…")
         dash = "–"
         rtt = f"{q.rtt_ms:.0f}" if q.rtt_ms is not None else dash
         sent = f"{q.send_kbps:.0f}" if q.send_kbps is not None else dash
         received = f"{q.recv_kbps:.0f}" if q.recv_kbps is not None else dash
         loss = f"{q.packet_loss * 100:.1f}" if q.packet_loss is not None else dash
-        return "\n".join([
-            self.tr("Round-trip time: %1 ms").replace("%1", rtt),
-            self.tr("Bitrate: %1 kbit/s sent, %2 kbit/s received")
-            .replace("%1", sent).replace("%2", received),
-            self.tr("Packet loss: %1%").replace("%1", loss),
-        ])
+        return "\n".join(
+            [
+                self.tr("Round-trip time: %1 ms").replace("%1", rtt),
+                self.tr("Bitrate: %1 kbit/s sent, %2 kbit/s received")
+                .replace("%1", sent)
+                .replace("%2", received),
+                self.tr("Packet loss: %1%").replace("%1", loss),
+            ]
+        )
 
     def set_muted(self, muted: bool) -> None:
         """Reflect the microphone state without emitting ``mute_toggled``."""
@@ -407,8 +435,10 @@ class CallWindow(QWidget):
     # --- controls fading -------------------------------------------------------------
 
     def _fades(self) -> bool:
-        return self._phase in (CallPhase.CONNECTED, CallPhase.RECONNECTING) \
+        return (
+            self._phase in (CallPhase.CONNECTED, CallPhase.RECONNECTING)
             and not self.device_menu.isVisible()
+        )
 
     def _restart_idle(self) -> None:
         if self._fades():
@@ -441,9 +471,12 @@ class CallWindow(QWidget):
         self._restart_idle()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() in (QEvent.Type.MouseMove, QEvent.Type.HoverMove,
-                            QEvent.Type.MouseButtonPress) \
-                and isinstance(watched, QWidget) and watched.window() is self:
+        if (
+            event.type()
+            in (QEvent.Type.MouseMove, QEvent.Type.HoverMove, QEvent.Type.MouseButtonPress)
+            and isinstance(watched, QWidget)
+            and watched.window() is self
+        ):
             self.user_activity()
         return False
 
@@ -461,13 +494,14 @@ class CallWindow(QWidget):
         phase = self._phase
         if phase is CallPhase.ENDED:
             assert self._end_reason is not None
-            text = self._texts.end_text(self._end_reason, self.peer_name,
-                                        outgoing=self.outgoing)
+            text = self._texts.end_text(self._end_reason, self.peer_name, outgoing=self.outgoing)
             if self._end_reason is EndReason.HANGUP and self._connected_at is not None:
                 text = f"{text} · {format_duration(time.time() - self._connected_at)}"
-            self.status_label.setStyleSheet("color: #ffb4b4; font-size: 14px;"
-                                            if self._end_reason not in (EndReason.HANGUP,)
-                                            else "color: rgba(255,255,255,215); font-size: 14px;")
+            self.status_label.setStyleSheet(
+                "color: #ffb4b4; font-size: 14px;"
+                if self._end_reason not in (EndReason.HANGUP,)
+                else "color: rgba(255,255,255,215); font-size: 14px;"
+            )
         elif phase is CallPhase.CONNECTED:
             text = format_duration(time.time() - (self._connected_at or time.time()))
         elif phase is CallPhase.RECONNECTING:
@@ -480,8 +514,12 @@ class CallWindow(QWidget):
         self._update_placeholder()
 
     def _update_placeholder(self) -> None:
-        if self._phase in (CallPhase.CALLING, CallPhase.RINGING, CallPhase.CONNECTING,
-                           CallPhase.ENDED):
+        if self._phase in (
+            CallPhase.CALLING,
+            CallPhase.RINGING,
+            CallPhase.CONNECTING,
+            CallPhase.ENDED,
+        ):
             self.remote_video.set_placeholder_text(self.status_label.text())
         elif not self.video:
             self.remote_video.set_placeholder_text(self.tr("Audio call"))
@@ -497,16 +535,20 @@ class CallWindow(QWidget):
         # An audio call has no video sender: the camera cannot be turned on mid-call.
         self.camera_button.setEnabled(not ended and self.video)
         self.pip_button.setEnabled(self._phase in ACTIVE_PHASES)
-        self.switch_button.setEnabled(not ended and self.video
-                                      and not self.camera_button.isChecked())
+        self.switch_button.setEnabled(
+            not ended and self.video and not self.camera_button.isChecked()
+        )
 
     def _update_captions(self) -> None:
-        self.mute_item.set_caption(self.tr("Unmute") if self.mute_button.isChecked()
-                                   else self.tr("Mute"))
-        self.camera_item.set_caption(self.tr("Start video") if self.camera_button.isChecked()
-                                     else self.tr("Stop video"))
-        self.switch_button.setEnabled(self._phase is not CallPhase.ENDED and self.video
-                                      and not self.camera_button.isChecked())
+        self.mute_item.set_caption(
+            self.tr("Unmute") if self.mute_button.isChecked() else self.tr("Mute")
+        )
+        self.camera_item.set_caption(
+            self.tr("Start video") if self.camera_button.isChecked() else self.tr("Stop video")
+        )
+        self.switch_button.setEnabled(
+            self._phase is not CallPhase.ENDED and self.video and not self.camera_button.isChecked()
+        )
 
     def _on_mute_toggled(self, muted: bool) -> None:
         self._update_captions()
@@ -524,8 +566,9 @@ class CallWindow(QWidget):
         size = self.device_menu.sizeHint()
         anchor = self.devices_button.mapToGlobal(QPoint(self.devices_button.width() // 2, 0))
         self.device_menu.popup(QPoint(anchor.x() - size.width() // 2, anchor.y() - size.height()))
-        self.device_menu.aboutToHide.connect(self._restart_idle,
-                                             Qt.ConnectionType.SingleShotConnection)
+        self.device_menu.aboutToHide.connect(
+            self._restart_idle, Qt.ConnectionType.SingleShotConnection
+        )
 
     def _show_stats_overlay(self, show: bool) -> None:
         if show and self._controls_visible:
@@ -553,8 +596,9 @@ class CallWindow(QWidget):
         rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
         side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
         for label in (self.name_label, self.status_label):
-            label.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute
-                               | Qt.AlignmentFlag.AlignVCenter)
+            label.setAlignment(
+                side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
+            )
 
     def _layout_children(self) -> None:
         self._align_labels()
@@ -562,8 +606,7 @@ class CallWindow(QWidget):
         top_height = self.top_bar.sizeHint().height()
         self.top_bar.setGeometry(0, 0, self.width(), top_height)
         controls_height = self.controls.sizeHint().height()
-        self.controls.setGeometry(0, self.height() - controls_height, self.width(),
-                                  controls_height)
+        self.controls.setGeometry(0, self.height() - controls_height, self.width(), controls_height)
         self.self_view.bottom_reserve = controls_height - 12
         self.self_view.place()
         self.self_view.raise_()
@@ -587,8 +630,11 @@ class CallWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        if not event.spontaneous() and self._phase is not CallPhase.ENDED \
-                and not self._closing_programmatically:
+        if (
+            not event.spontaneous()
+            and self._phase is not CallPhase.ENDED
+            and not self._closing_programmatically
+        ):
             self.hidden_during_call.emit()
         super().hideEvent(event)
 
@@ -596,8 +642,10 @@ class CallWindow(QWidget):
         if event.type() == QEvent.Type.WindowStateChange and self._phase is not CallPhase.ENDED:
             if self.isMinimized():
                 self.minimized.emit()
-            elif isinstance(event, QWindowStateChangeEvent) \
-                    and event.oldState() & Qt.WindowState.WindowMinimized:
+            elif (
+                isinstance(event, QWindowStateChangeEvent)
+                and event.oldState() & Qt.WindowState.WindowMinimized
+            ):
                 self.restored.emit()
         elif event.type() == QEvent.Type.LayoutDirectionChange:
             self._layout_children()

@@ -69,8 +69,9 @@ class IncomingCallWindow(QWidget):
         self.name_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.name_label.setWordWrap(True)
         layout.addWidget(self.name_label)
-        self.status_label = QLabel(self._texts.phase_text(CallPhase.RINGING, outgoing=False,
-                                                          video=video))
+        self.status_label = QLabel(
+            self._texts.phase_text(CallPhase.RINGING, outgoing=False, video=video)
+        )
         self.status_label.setObjectName("IncomingCallStatus")
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.status_label.setWordWrap(True)

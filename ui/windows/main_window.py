@@ -61,8 +61,13 @@ class MainWindow(QMainWindow):
     chat_list_shown = Signal()
     unread_changed = Signal(int)
 
-    def __init__(self, session: UiSession, bridge: Bridge, settings: QSettings | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: UiSession,
+        bridge: Bridge,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.bridge = bridge
@@ -242,13 +247,18 @@ class MainWindow(QMainWindow):
     async def aclose(self) -> None:
         self._draft_timer.stop()
         b = self.bridge
-        for sig, slot in ((b.chats_changed, self._on_chats_changed), (b.chat_removed, self._on_chat_removed),
-                          (b.messages_changed, self._on_messages_changed),
-                          (b.message_deleted, self._on_message_deleted), (b.read_state_changed, self._on_read_state),
-                          (b.typing_changed, self._on_typing), (b.users_changed, self._on_users_changed),
-                          (b.outbox_changed, self._on_outbox_changed),
-                          (b.connection_state_changed, self._on_connection_state),
-                          (b.sync_state_changed, self._on_sync_state)):
+        for sig, slot in (
+            (b.chats_changed, self._on_chats_changed),
+            (b.chat_removed, self._on_chat_removed),
+            (b.messages_changed, self._on_messages_changed),
+            (b.message_deleted, self._on_message_deleted),
+            (b.read_state_changed, self._on_read_state),
+            (b.typing_changed, self._on_typing),
+            (b.users_changed, self._on_users_changed),
+            (b.outbox_changed, self._on_outbox_changed),
+            (b.connection_state_changed, self._on_connection_state),
+            (b.sync_state_changed, self._on_sync_state),
+        ):
             try:
                 sig.disconnect(slot)
             except (RuntimeError, TypeError):
@@ -291,8 +301,13 @@ class MainWindow(QMainWindow):
         chat = self.session.cached_chat(chat_id)
         others_read = chat.read_outbox_max_id if chat else 0
         mark("open_chat_start")
-        self.tasks.run(self.message_model.open(chat_id, is_group=kind == "group", others_read_max_id=others_read),
-                       lambda _r, c=chat_id: self._chat_loaded(c), self._show_error)
+        self.tasks.run(
+            self.message_model.open(
+                chat_id, is_group=kind == "group", others_read_max_id=others_read
+            ),
+            lambda _r, c=chat_id: self._chat_loaded(c),
+            self._show_error,
+        )
 
     def _chat_loaded(self, chat_id: int) -> None:
         if chat_id != self.current_chat:
@@ -312,7 +327,10 @@ class MainWindow(QMainWindow):
         if row.kind == "group":
             chat = self.session.cached_chat(chat_id)
             subtitle = self.tr("Group")
-            self.tasks.run(self.session.members(chat_id), lambda m, c=chat_id: self._set_member_count(c, len(m)))
+            self.tasks.run(
+                self.session.members(chat_id),
+                lambda m, c=chat_id: self._set_member_count(c, len(m)),
+            )
             _ = chat
         else:
             uname = self.session.username_of(row.peer_id or 0)
@@ -322,8 +340,12 @@ class MainWindow(QMainWindow):
 
     def _set_member_count(self, chat_id: int, n: int) -> None:
         if chat_id == self.current_chat:
-            self.header.set_chat(self.header.avatar._key, self.header.title.text(),
-                                 self.tr("%n member(s)", "", n), False)
+            self.header.set_chat(
+                self.header.avatar._key,
+                self.header.title.text(),
+                self.tr("%n member(s)", "", n),
+                False,
+            )
             self._refresh_typing()
 
     def _chat_context_menu(self, pos) -> None:
@@ -332,10 +354,14 @@ class MainWindow(QMainWindow):
             return
         row: ChatRow = idx.data(ChatRoles.ROW)
         menu = QMenu(self)
-        menu.addAction(self.tr("Unpin") if row.pinned else self.tr("Pin"),
-                       lambda: self.set_pinned(row.chat_id, not row.pinned))
-        menu.addAction(self.tr("Unmute") if row.muted else self.tr("Mute"),
-                       lambda: self.set_muted(row.chat_id, not row.muted))
+        menu.addAction(
+            self.tr("Unpin") if row.pinned else self.tr("Pin"),
+            lambda: self.set_pinned(row.chat_id, not row.pinned),
+        )
+        menu.addAction(
+            self.tr("Unmute") if row.muted else self.tr("Mute"),
+            lambda: self.set_muted(row.chat_id, not row.muted),
+        )
         menu.exec(self.chat_list.viewport().mapToGlobal(pos))
 
     def set_pinned(self, chat_id: int, pinned: bool) -> None:
@@ -434,17 +460,23 @@ class MainWindow(QMainWindow):
             return
         if mid:
             # accepted: the real message replaces the pending row in one step
-            self.tasks.run(self._fetch_changed(chat_id, [mid]), lambda r: self._apply_changed(chat_id, r))
+            self.tasks.run(
+                self._fetch_changed(chat_id, [mid]), lambda r: self._apply_changed(chat_id, r)
+            )
         else:
-            self.tasks.run(self.session.pending(chat_id), lambda p, c=chat_id: self._set_pending(c, p))
+            self.tasks.run(
+                self.session.pending(chat_id), lambda p, c=chat_id: self._set_pending(c, p)
+            )
 
     def _set_pending(self, chat_id: int, pending) -> None:
         if chat_id == self.current_chat:
             self.message_model.set_pending(pending)
 
     def _on_users_changed(self, user_ids: list[int]) -> None:
-        self.tasks.run(self.session.load_users(user_ids, refresh=True),
-                       lambda _r: self._refresh_chats([r.chat_id for r in self.chat_model.rows()]))
+        self.tasks.run(
+            self.session.load_users(user_ids, refresh=True),
+            lambda _r: self._refresh_chats([r.chat_id for r in self.chat_model.rows()]),
+        )
 
     def typing_text(self, chat_id: int, user_ids: list[int]) -> str:
         names = [self.session.name_of(u).split(" ")[0] for u in user_ids if u != self.session.me_id]
@@ -475,18 +507,26 @@ class MainWindow(QMainWindow):
             return
         reply_to = self.composer.reply_to
         self.chat_view.jump_to_bottom()
-        self.tasks.run(self.session.send_text(self.current_chat, text, reply_to), None, self._show_error)
+        self.tasks.run(
+            self.session.send_text(self.current_chat, text, reply_to), None, self._show_error
+        )
 
     def _edit(self, message_id: int, text: str) -> None:
         if self.current_chat is not None:
-            self.tasks.run(self.session.edit(self.current_chat, message_id, text), None, self._show_error)
+            self.tasks.run(
+                self.session.edit(self.current_chat, message_id, text), None, self._show_error
+            )
 
     def _attach(self, kind: str) -> None:
         if self.current_chat is None:
             return
         if kind == "photo":
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("Send a photo"), "",
-                                                  self.tr("Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)"))
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Send a photo"),
+                "",
+                self.tr("Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)"),
+            )
         else:
             path, _ = QFileDialog.getOpenFileName(self, self.tr("Send a file"))
         if path:
@@ -498,8 +538,11 @@ class MainWindow(QMainWindow):
         caption = self.composer.text().strip()
         if caption:
             self.composer.input.clear()
-        self.tasks.run(self.session.send_file(self.current_chat, path, caption, self.composer.reply_to),
-                       None, self._show_error)
+        self.tasks.run(
+            self.session.send_file(self.current_chat, path, caption, self.composer.reply_to),
+            None,
+            self._show_error,
+        )
 
     def _typing(self) -> None:
         if self.current_chat is not None:
@@ -520,7 +563,11 @@ class MainWindow(QMainWindow):
     def _reply(self, key: int) -> None:
         item = self.message_model.cached(key)
         if item is not None:
-            self.composer.start_reply(key, item.sender_name, item.text or (item.attachment.name if item.attachment else ""))
+            self.composer.start_reply(
+                key,
+                item.sender_name,
+                item.text or (item.attachment.name if item.attachment else ""),
+            )
 
     def _start_edit(self, key: int) -> None:
         item = self.message_model.cached(key)
@@ -531,14 +578,20 @@ class MainWindow(QMainWindow):
         item = self.message_model.cached(key)
         if item is None or self.current_chat is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Delete message"),
-                          self.tr("Delete this message for everyone?"), parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Delete message"),
+            self.tr("Delete this message for everyone?"),
+            parent=self,
+        )
         delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is not delete:
             return
-        self.tasks.run(self.session.delete(self.current_chat, key, item.random_id), None, self._show_error)
+        self.tasks.run(
+            self.session.delete(self.current_chat, key, item.random_id), None, self._show_error
+        )
 
     def _retry(self, key: int) -> None:
         item = self.message_model.cached(key)
@@ -552,9 +605,16 @@ class MainWindow(QMainWindow):
         newest = self.message_model.newest_id()
         if row is None or newest <= 0 or row.unread == 0:
             return
-        if not self.isActiveWindow() and QApplication.platformName() not in ("offscreen", "minimal"):
+        if not self.isActiveWindow() and QApplication.platformName() not in (
+            "offscreen",
+            "minimal",
+        ):
             return
-        self.tasks.run(self.session.mark_read(self.current_chat, newest), None, lambda e: log.info("mark read: %s", e))
+        self.tasks.run(
+            self.session.mark_read(self.current_chat, newest),
+            None,
+            lambda e: log.info("mark read: %s", e),
+        )
 
     def changeEvent(self, e) -> None:  # noqa: N802
         from PySide6.QtCore import QEvent
@@ -601,7 +661,9 @@ class MainWindow(QMainWindow):
             return
         if self.chat_view.scroll_to_key(message_id):
             return
-        self.tasks.run(self._load_until(message_id), lambda ok: ok and self.chat_view.scroll_to_key(message_id))
+        self.tasks.run(
+            self._load_until(message_id), lambda ok: ok and self.chat_view.scroll_to_key(message_id)
+        )
 
     def chat_opened_once(self, fn) -> None:
         def handler(_cid: int) -> None:
@@ -625,7 +687,9 @@ class MainWindow(QMainWindow):
                     f.set_result(None)
 
             self.message_model.older_loaded.connect(on_loaded)
-            self.message_model.loading_changed.connect(lambda busy, f=loaded: (not busy) and on_loaded())
+            self.message_model.loading_changed.connect(
+                lambda busy, f=loaded: (not busy) and on_loaded()
+            )
             self.message_model.load_older()
             try:
                 await asyncio.wait_for(loaded, 10)

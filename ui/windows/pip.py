@@ -70,10 +70,13 @@ class PipWindow(QWidget):
     SNAP_ANIMATION_MS = 160
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Tool
-                         | Qt.WindowType.FramelessWindowHint
-                         | Qt.WindowType.WindowStaysOnTopHint
-                         | Qt.WindowType.WindowDoesNotAcceptFocus)
+        super().__init__(
+            parent,
+            Qt.WindowType.Tool
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.WindowDoesNotAcceptFocus,
+        )
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setObjectName("PipWindow")
@@ -95,7 +98,8 @@ class PipWindow(QWidget):
         self.status_label.setWordWrap(True)
         self.status_label.setStyleSheet(
             "background: rgba(15,17,21,200); color: white; border-radius: 6px;"
-            " padding: 4px 8px; font-size: 12px;")
+            " padding: 4px 8px; font-size: 12px;"
+        )
         self.status_label.hide()
 
         self.controls = _ControlsBar(self)
@@ -114,8 +118,7 @@ class PipWindow(QWidget):
         self.hangup_button = RoundButton("phone", diameter=34, colour=RED)
         self.hangup_button.setToolTip(self.tr("End call"))
         row.addStretch(1)
-        for button in (self.mute_button, self.camera_button, self.back_button,
-                       self.hangup_button):
+        for button in (self.mute_button, self.camera_button, self.back_button, self.hangup_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setAccessibleName(button.toolTip())
             row.addWidget(button)
@@ -196,8 +199,7 @@ class PipWindow(QWidget):
     def set_ended(self, text: str) -> None:
         """The call is over: say why; the controls go away (nothing left to control)."""
         self.set_status_text(text)
-        for button in (self.mute_button, self.camera_button, self.back_button,
-                       self.hangup_button):
+        for button in (self.mute_button, self.camera_button, self.back_button, self.hangup_button):
             button.setEnabled(False)
         self.set_controls_visible(False)
         self._ended = True
@@ -228,17 +230,22 @@ class PipWindow(QWidget):
         cursor (the one the user is looking at)."""
         screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
         available = screen.availableGeometry()
-        size = self._clamp_size(QRect(0, 0, self.DEFAULT_WIDTH,
-                                      round(self.DEFAULT_WIDTH / self._aspect)), available).size()
+        size = self._clamp_size(
+            QRect(0, 0, self.DEFAULT_WIDTH, round(self.DEFAULT_WIDTH / self._aspect)), available
+        ).size()
         trailing_left = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
-        x = available.left() + self.MARGIN if trailing_left \
+        x = (
+            available.left() + self.MARGIN
+            if trailing_left
             else available.right() + 1 - self.MARGIN - size.width()
+        )
         y = available.bottom() + 1 - self.MARGIN - size.height()
         self.setGeometry(QRect(QPoint(x, y), size))
         self.show()
 
-    def corner_positions(self, available: QRect | None = None,
-                         size: QSize | None = None) -> list[QPoint]:
+    def corner_positions(
+        self, available: QRect | None = None, size: QSize | None = None
+    ) -> list[QPoint]:
         """The four snapped top-left positions on ``available`` for a window of ``size``."""
         available = available if available is not None else self._available_geometry()
         size = size if size is not None else self.size()
@@ -246,8 +253,7 @@ class PipWindow(QWidget):
         right = available.right() + 1 - self.MARGIN - size.width()
         top = available.top() + self.MARGIN
         bottom = available.bottom() + 1 - self.MARGIN - size.height()
-        return [QPoint(left, top), QPoint(right, top), QPoint(left, bottom),
-                QPoint(right, bottom)]
+        return [QPoint(left, top), QPoint(right, top), QPoint(left, bottom), QPoint(right, bottom)]
 
     def nearest_corner(self, geometry: QRect | None = None) -> QPoint:
         """The snapped top-left nearest to where ``geometry`` (default: now) is."""
@@ -288,8 +294,10 @@ class PipWindow(QWidget):
             # Off every screen (its screen was just removed): the nearest one takes it.
             screens = QGuiApplication.screens()
             center = geometry.center()
-            screen = min(screens, key=lambda s: _distance_to_rect(center, s.geometry()),
-                         default=None) or QGuiApplication.primaryScreen()
+            screen = (
+                min(screens, key=lambda s: _distance_to_rect(center, s.geometry()), default=None)
+                or QGuiApplication.primaryScreen()
+            )
         return screen
 
     def _available_geometry(self, geometry: QRect | None = None) -> QRect:
@@ -310,9 +318,11 @@ class PipWindow(QWidget):
     def _clamp_size(self, geometry: QRect, available: QRect) -> QRect:
         """``geometry`` with its size kept between the minimum and a share of the screen,
         at the current aspect ratio."""
-        max_w = min(available.width() * self.MAX_SCREEN_FRACTION,
-                    available.height() * self.MAX_SCREEN_FRACTION * self._aspect,
-                    available.width() - 2 * self.MARGIN)
+        max_w = min(
+            available.width() * self.MAX_SCREEN_FRACTION,
+            available.height() * self.MAX_SCREEN_FRACTION * self._aspect,
+            available.width() - 2 * self.MARGIN,
+        )
         min_w = min(self.MIN_WIDTH, max_w)
         width = max(min_w, min(float(geometry.width()), max_w))
         return QRect(geometry.topLeft(), QSize(round(width), round(width / self._aspect)))
@@ -347,11 +357,14 @@ class PipWindow(QWidget):
             height = start.height() - delta.y()
         elif edges & _Edge.BottomEdge:
             height = start.height() + delta.y()
-        if vertical and (not horizontal or abs(height * self._aspect - start.width())
-                         > abs(width - start.width())):
+        if vertical and (
+            not horizontal
+            or abs(height * self._aspect - start.width()) > abs(width - start.width())
+        ):
             width = round(height * self._aspect)
-        clamped = self._clamp_size(QRect(start.topLeft(), QSize(width, 1)),
-                                   self._available_geometry(start))
+        clamped = self._clamp_size(
+            QRect(start.topLeft(), QSize(width, 1)), self._available_geometry(start)
+        )
         size = clamped.size()
         x = start.right() + 1 - size.width() if edges & _Edge.LeftEdge else start.x()
         y = start.bottom() + 1 - size.height() if edges & _Edge.TopEdge else start.y()
@@ -377,8 +390,7 @@ class PipWindow(QWidget):
             return
         self._moved = True
         if self._press_edges:
-            self.setGeometry(self.resized_geometry(self._press_geometry, self._press_edges,
-                                                   delta))
+            self.setGeometry(self.resized_geometry(self._press_geometry, self._press_edges, delta))
         else:
             self.move(self._press_geometry.topLeft() + delta)
         event.accept()
@@ -421,8 +433,11 @@ class PipWindow(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         # Children report the cursor position so the edge cursors show over the video too.
-        if event.type() == QEvent.Type.MouseMove and isinstance(watched, QWidget) \
-                and self._press_global is None:
+        if (
+            event.type() == QEvent.Type.MouseMove
+            and isinstance(watched, QWidget)
+            and self._press_global is None
+        ):
             assert isinstance(event, QMouseEvent)
             self._update_cursor(watched.mapTo(self, event.position().toPoint()))
         return False
@@ -465,16 +480,21 @@ class PipWindow(QWidget):
         inset_h = max(36, round(inset_w * 3 / 4))
         margin = 8
         # Top trailing corner: the hover controls take the bottom edge.
-        x = margin if self.layoutDirection() == Qt.LayoutDirection.RightToLeft \
+        x = (
+            margin
+            if self.layoutDirection() == Qt.LayoutDirection.RightToLeft
             else self.width() - margin - inset_w
+        )
         self.local.setGeometry(x, margin, inset_w, inset_h)
         bar_h = 46
         self.controls.setGeometry(0, self.height() - bar_h, self.width(), bar_h)
         if self.status_label.isVisible():
             self.status_label.setMaximumWidth(self.width() - 16)
             self.status_label.adjustSize()
-            self.status_label.move((self.width() - self.status_label.width()) // 2,
-                                   (self.height() - self.status_label.height()) // 2)
+            self.status_label.move(
+                (self.width() - self.status_label.width()) // 2,
+                (self.height() - self.status_label.height()) // 2,
+            )
         self.local.raise_()
         self.status_label.raise_()
         self.controls.raise_()
@@ -496,8 +516,11 @@ class PipWindow(QWidget):
 
     def _update_tooltips(self) -> None:
         mute = self.tr("Unmute") if self.mute_button.isChecked() else self.tr("Mute")
-        camera = self.tr("Turn camera on") if self.camera_button.isChecked() \
+        camera = (
+            self.tr("Turn camera on")
+            if self.camera_button.isChecked()
             else self.tr("Turn camera off")
+        )
         self.mute_button.setToolTip(mute)
         self.mute_button.setAccessibleName(mute)
         self.camera_button.setToolTip(camera)

@@ -59,8 +59,9 @@ class Party:
         assert user is not None
         return user.id
 
-    async def wait_for(self, kind: type[Event], predicate: Any = lambda e: True,
-                       within: float = 10.0) -> Any:
+    async def wait_for(
+        self, kind: type[Event], predicate: Any = lambda e: True, within: float = 10.0
+    ) -> Any:
         async def wait() -> Event:
             while True:
                 for event in self.events:
@@ -73,7 +74,8 @@ class Party:
 
     async def wait_state(self, state: CallState, within: float = 10.0) -> CallStateUpdated:
         result: CallStateUpdated = await self.wait_for(
-            CallStateUpdated, lambda e: e.state is state, within)
+            CallStateUpdated, lambda e: e.state is state, within
+        )
         return result
 
     async def incoming(self, within: float = 10.0) -> Call:
@@ -88,11 +90,19 @@ def engine(call: Call) -> AiortcEngine:
     return call.engine
 
 
-async def make_party(relay: RunningRelay, tmp_path: Path, name: str,
-                     options: MediaOptions = SMALL, policy: str = "all") -> Party:
+async def make_party(
+    relay: RunningRelay,
+    tmp_path: Path,
+    name: str,
+    options: MediaOptions = SMALL,
+    policy: str = "all",
+) -> Party:
     app = await signed_up_client(relay.url, tmp_path, name)
-    manager = CallManager(app.connection, app.bus,  # type: ignore[arg-type]
-                          engine_factory(options, ice_transport_policy=policy))
+    manager = CallManager(
+        app.connection,
+        app.bus,  # type: ignore[arg-type]
+        engine_factory(options, ice_transport_policy=policy),
+    )
     party = Party(name, app, manager)
     app.bus.subscribe(party.record)
     manager.attach()
@@ -145,11 +155,26 @@ def turnserver(tmp_path: Path) -> Iterator[Turn]:
     port = free_port()
     secret = "test-turn-secret"
     log_path = tmp_path / "turn.log"
-    cmd = [binary, "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
-           f"--listening-port={port}", "--use-auth-secret", f"--static-auth-secret={secret}",
-           "--realm=risala.test", "--no-tls", "--no-dtls", "--no-cli",
-           "--min-port=49160", "--max-port=49999", "--allow-loopback-peers",
-           "--no-multicast-peers", f"--log-file={log_path}", "--simple-log", "-v"]
+    cmd = [
+        binary,
+        "-n",
+        "--listening-ip=127.0.0.1",
+        "--relay-ip=127.0.0.1",
+        f"--listening-port={port}",
+        "--use-auth-secret",
+        f"--static-auth-secret={secret}",
+        "--realm=risala.test",
+        "--no-tls",
+        "--no-dtls",
+        "--no-cli",
+        "--min-port=49160",
+        "--max-port=49999",
+        "--allow-loopback-peers",
+        "--no-multicast-peers",
+        f"--log-file={log_path}",
+        "--simple-log",
+        "-v",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 10

@@ -39,7 +39,8 @@ async def test_video_call_both_ways(relay: RunningRelay, tmp_path: Path) -> None
         a_media, b_media = engine(outgoing), engine(incoming)
         stamps: list[int] = []
         b_media.remote_video.add_listener(
-            lambda f: stamps.append(s) if (s := read_capture_time(f)) is not None else None)
+            lambda f: stamps.append(s) if (s := read_capture_time(f)) is not None else None
+        )
         await asyncio.sleep(1.0)  # the first keyframe and ramp-up
         a0, b0 = a_media.remote_video.frames, b_media.remote_video.frames
         a_audio0, b_audio0 = a_media.audio_out.frames, b_media.audio_out.frames
@@ -61,8 +62,12 @@ async def test_video_call_both_ways(relay: RunningRelay, tmp_path: Path) -> None
 
         pcs: list[RTCPeerConnection] = [a_media._pc, b_media._pc]  # type: ignore[list-item]
         transceivers = [t for pc in pcs for t in pc.getTransceivers()]
-        sources = [a_media.local.audio, a_media.local.video, b_media.local.audio,
-                   b_media.local.video]
+        sources = [
+            a_media.local.audio,
+            a_media.local.video,
+            b_media.local.audio,
+            b_media.local.video,
+        ]
         await outgoing.hangup()
         ended = await bob.wait_state(CallState.ENDED)
         assert ended.reason is EndReason.HANGUP

@@ -13,8 +13,9 @@ from tests.integration.calls.conftest import Turn, close_party, engine, make_par
 
 
 async def test_call_through_turn_only(tmp_path: Path, turnserver: Turn) -> None:
-    relay = start_relay(tmp_path, fast_password_hashing=True, turn_url=turnserver.url,
-                        turn_secret=turnserver.secret)
+    relay = start_relay(
+        tmp_path, fast_password_hashing=True, turn_url=turnserver.url, turn_secret=turnserver.secret
+    )
     options = MediaOptions(synthetic=True, width=320, height=240)
     alice = await make_party(relay, tmp_path, "alice", options, policy="relay")
     bob = await make_party(relay, tmp_path, "bob", options, policy="relay")

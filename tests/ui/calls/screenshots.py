@@ -2,12 +2,14 @@
 
 Run under an X server (``test_screenshots.py`` starts Xvfb and runs this in a subprocess)::
 
-    DISPLAY=:99 QT_QPA_PLATFORM=xcb python tests/ui/calls/screenshots.py OUT_DIR
+    DISPLAY=:99 QT_QPA_PLATFORM=xcb python tests/ui/calls/screenshots.py OUT_DIR [ar]
 
 Two clients call each other through a real relay with the synthetic camera; the script
 writes ``incoming-call.png``, ``call-window.png`` (controls and quality overlay shown),
 ``call-window-rtl.png``, ``pip-over-main.png`` (the full screen: the PiP over the main
-window) and ``settings-calls.png``.
+window) and ``settings-calls.png``. The application gets the theme and language the app
+itself applies (``ui.controller.apply_appearance``); with ``ar`` the whole UI is in Arabic,
+right to left, and the files are named ``*-ar.png``.
 """
 
 from __future__ import annotations
@@ -70,25 +72,34 @@ def make_main_window(app: object) -> QWidget:
         return window
 
 
-async def main(out: Path, tmp: Path) -> None:
+async def main(out: Path, tmp: Path, suffix: str = "") -> None:
+    def shot(name: str) -> Path:
+        return out / f"{name}{suffix}.png"
+
     relay = start_relay(tmp, fast_password_hashing=True, call_grace=0.5)
     try:
         alice = await open_side(relay.url, tmp, "alice", "Alice Adams")
         bob = await open_side(relay.url, tmp, "bob", "Bob Brown")
         try:
             introduce(alice, bob)
-            await alice.app.chats.open_direct_chat("bob")
+            chat = await alice.app.chats.open_direct_chat("bob")
+            await alice.app.chats.send_text(chat, "Free for a quick video call? 🎥")
+            await alice.app.wait_idle(5)
             main_window = make_main_window(alice.app)
             main_window.setGeometry(80, 60, 1100, 720)
             main_window.show()
             await settle(0.5)
+            select_chat = getattr(main_window, "select_chat", None)
+            if select_chat is not None:  # the conversation open, as a user would have it
+                select_chat(chat)
+                await settle(0.5)
 
             alice.controller.call_user(bob.user_id, True)
             await until(lambda: bob.incoming, what="incoming window")
             ringing = bob.incoming[0]
             ringing.move(1400, 120)
             await settle(0.6)
-            save_widget(ringing, out / "incoming-call.png")
+            save_widget(ringing, shot("incoming-call"))
             ringing.accept_video_button.click()
             await until(lambda: bob.views, what="bob's view")
             a_view, b_view = alice.views[0], bob.views[0]
@@ -106,15 +117,15 @@ async def main(out: Path, tmp: Path) -> None:
             await settle(0.6)
             a_view.window.quality_bars.hovered.emit(True)
             await settle(0.3)
-            save_widget(a_view.window, out / "call-window.png")
+            save_widget(a_view.window, shot("call-window"))
             a_view.window.quality_bars.hovered.emit(False)
 
-            # Right-to-left: the whole window mirrors.
-            b_view.window.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-            b_view.window.raise_()
-            b_view.window.user_activity()
-            await settle(0.6)
-            save_widget(b_view.window, out / "call-window-rtl.png")
+            if not suffix:  # right-to-left without Arabic: the whole window mirrors
+                b_view.window.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+                b_view.window.raise_()
+                b_view.window.user_activity()
+                await settle(0.6)
+                save_widget(b_view.window, shot("call-window-rtl"))
             b_view.window.move(1910, 1070)  # Bob's window out of the picture
             await settle(0.3)
 
@@ -127,10 +138,10 @@ async def main(out: Path, tmp: Path) -> None:
             main_window.activateWindow()
             await until(lambda: a_view.pip.remote.frames_received > 10, 10, "PiP frames")
             await settle(0.5)
-            save_screen(out / "pip-over-main.png")
+            save_screen(shot("pip-over-main"))
             a_view.pip.set_controls_visible(True)
             await settle(0.4)
-            save_widget(a_view.pip, out / "pip-hover.png")
+            save_widget(a_view.pip, shot("pip-hover"))
 
             from ui.calls.settings_page import CallSettingsPage
 
@@ -140,7 +151,7 @@ async def main(out: Path, tmp: Path) -> None:
             page.show()
             page.raise_()
             await settle(0.4)
-            save_widget(page, out / "settings-calls.png")
+            save_widget(page, shot("settings-calls"))
             page.close()
 
             a_view.hang_up()
@@ -148,7 +159,7 @@ async def main(out: Path, tmp: Path) -> None:
                 await until(lambda v=view: v.window.phase is CallPhase.ENDED, 10)
             await settle(0.3)
             if a_view.pip is not None and a_view.pip.isVisible():
-                save_widget(a_view.pip, out / "pip-ended.png")
+                save_widget(a_view.pip, shot("pip-ended"))
             main_window.close()
         finally:
             await close_side(alice)
@@ -159,19 +170,24 @@ async def main(out: Path, tmp: Path) -> None:
 
 def run() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "artifacts" / "screenshots")
+    lang = sys.argv[2] if len(sys.argv) > 2 else "en"
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     import qasync
 
+    from ui.controller import apply_appearance
+
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
+    apply_appearance(app, theme="light", language=lang)  # what users see, not bare Qt
     with tempfile.TemporaryDirectory() as tmp:
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
-            loop.run_until_complete(asyncio.wait_for(main(out, Path(tmp)), 90))
+            suffix = "" if lang == "en" else f"-{lang}"
+            loop.run_until_complete(asyncio.wait_for(main(out, Path(tmp), suffix), 90))
 
 
 if __name__ == "__main__":

@@ -35,13 +35,20 @@ def test_two_clients_call_through_relay(qtbot, calls_loop, tmp_path: Path) -> No
             await until(lambda: bob.views, what="bob's call window")
             b_view = bob.views[0]
             for view, who in ((a_view, "alice"), (b_view, "bob")):
-                await until(lambda v=view: v.window.phase is CallPhase.CONNECTED, 20,
-                            f"{who} connected")
+                await until(
+                    lambda v=view: v.window.phase is CallPhase.CONNECTED, 20, f"{who} connected"
+                )
             for view, who in ((a_view, "alice"), (b_view, "bob")):
-                await until(lambda v=view: v.window.remote_video.frames_received >= 5, 15,
-                            f"{who} shows remote frames")
-                await until(lambda v=view: v.window.self_view.frames_received >= 1, 5,
-                            f"{who} shows the self-view")
+                await until(
+                    lambda v=view: v.window.remote_video.frames_received >= 5,
+                    15,
+                    f"{who} shows remote frames",
+                )
+                await until(
+                    lambda v=view: v.window.self_view.frames_received >= 1,
+                    5,
+                    f"{who} shows the self-view",
+                )
                 await until(lambda v=view: len(v.window.emoji()) == 4, 5, f"{who} emoji")
             assert a_view.window.emoji() == b_view.window.emoji()
             image: Any = a_view.window.remote_video.current_frame()
@@ -54,8 +61,7 @@ def test_two_clients_call_through_relay(qtbot, calls_loop, tmp_path: Path) -> No
             b_view.closed.connect(lambda: closed.append("bob"))
             qtbot.mouseClick(a_view.window.hangup_button, Qt.MouseButton.LeftButton)
             for view, who in ((a_view, "alice"), (b_view, "bob")):
-                await until(lambda v=view: v.window.phase is CallPhase.ENDED, 10,
-                            f"{who} ended")
+                await until(lambda v=view: v.window.phase is CallPhase.ENDED, 10, f"{who} ended")
             assert a_view.window.status_text().startswith("Call ended")
             assert b_view.window.status_text().startswith("Call ended")
             await until(lambda: sorted(closed) == ["alice", "bob"], 5, "both windows closed")

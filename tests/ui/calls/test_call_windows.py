@@ -37,14 +37,17 @@ def test_incoming_shows_caller_and_ringing(qtbot) -> None:  # noqa: ANN001
     assert window.testAttribute(Qt.WidgetAttribute.WA_WState_Visible)
 
 
-@pytest.mark.parametrize(("button", "video"), [("accept_audio_button", False),
-                                               ("accept_video_button", True)])
+@pytest.mark.parametrize(
+    ("button", "video"), [("accept_audio_button", False), ("accept_video_button", True)]
+)
 def test_incoming_accept(qtbot, button: str, video: bool) -> None:  # noqa: ANN001
     window = IncomingCallWindow("Omar", video=True)
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.finished, timeout=1000), \
-            qtbot.waitSignal(window.accepted, timeout=1000) as blocker:
+    with (
+        qtbot.waitSignal(window.finished, timeout=1000),
+        qtbot.waitSignal(window.accepted, timeout=1000) as blocker,
+    ):
         qtbot.mouseClick(getattr(window, button), Qt.MouseButton.LeftButton)
     assert blocker.args == [video]
     assert not window.isVisible()
@@ -56,8 +59,7 @@ def test_incoming_decline(qtbot) -> None:  # noqa: ANN001
     window.show()
     assert not window.accept_video_item.isVisibleTo(window)  # audio call: no video answer
     assert window.status_text() == "Incoming audio call"
-    with qtbot.assertNotEmitted(window.accepted), \
-            qtbot.waitSignal(window.declined, timeout=1000):
+    with qtbot.assertNotEmitted(window.accepted), qtbot.waitSignal(window.declined, timeout=1000):
         qtbot.mouseClick(window.decline_button, Qt.MouseButton.LeftButton)
     assert not window.isVisible()
 
@@ -77,8 +79,7 @@ def test_incoming_cancelled_by_caller(qtbot) -> None:  # noqa: ANN001
     window.close_delay_ms = 50
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.finished, timeout=2000), \
-            qtbot.assertNotEmitted(window.declined):
+    with qtbot.waitSignal(window.finished, timeout=2000), qtbot.assertNotEmitted(window.declined):
         window.show_ended("cancelled")
         assert window.status_text() == "Omar cancelled the call"
         assert not window.accept_audio_button.isEnabled()
@@ -124,22 +125,27 @@ def test_connected_timer_and_reconnecting(qtbot) -> None:  # noqa: ANN001
     assert format_duration(3725) == "1:02:05"
 
 
-@pytest.mark.parametrize(("reason", "outgoing", "text"), [
-    ("hangup", True, "Call ended"),
-    ("busy", True, "Layla Haddad is on another call"),
-    ("declined", True, "Layla Haddad declined the call"),
-    ("missed", True, "No answer from Layla Haddad"),
-    ("missed", False, "Missed call from Layla Haddad"),
-    ("cancelled", True, "Call cancelled"),
-    ("cancelled", False, "Layla Haddad cancelled the call"),
-    ("peer_offline", True, "Layla Haddad went offline"),
-    ("failed", True, "The call could not be connected"),
-    ("something_new", True, "The call could not be connected"),
-])
+@pytest.mark.parametrize(
+    ("reason", "outgoing", "text"),
+    [
+        ("hangup", True, "Call ended"),
+        ("busy", True, "Layla Haddad is on another call"),
+        ("declined", True, "Layla Haddad declined the call"),
+        ("missed", True, "No answer from Layla Haddad"),
+        ("missed", False, "Missed call from Layla Haddad"),
+        ("cancelled", True, "Call cancelled"),
+        ("cancelled", False, "Layla Haddad cancelled the call"),
+        ("peer_offline", True, "Layla Haddad went offline"),
+        ("failed", True, "The call could not be connected"),
+        ("something_new", True, "The call could not be connected"),
+    ],
+)
 def test_end_reasons_then_closes(qtbot, reason: str, outgoing: bool, text: str) -> None:  # noqa: ANN001
     window = make_call_window(qtbot, outgoing=outgoing)
-    with qtbot.waitSignal(window.finished, timeout=2000), \
-            qtbot.assertNotEmitted(window.hidden_during_call):
+    with (
+        qtbot.waitSignal(window.finished, timeout=2000),
+        qtbot.assertNotEmitted(window.hidden_during_call),
+    ):
         window.set_phase(CallPhase.ENDED, reason=reason)
         assert window.status_text() == text
         assert not window.hangup_button.isEnabled()
@@ -180,10 +186,14 @@ def test_controls_fade_when_still_and_return_on_move(qtbot) -> None:  # noqa: AN
     assert not window.controls_visible()
     qtbot.waitUntil(lambda: not window.controls.isVisible(), timeout=2000)
     with qtbot.waitSignal(window.controls_visibility_changed, timeout=1000) as shown:
-        event = QMouseEvent(QEvent.Type.MouseMove, QPointF(100, 100),
-                            QPointF(window.remote_video.mapToGlobal(QPoint(100, 100))),
-                            Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
-                            Qt.KeyboardModifier.NoModifier)
+        event = QMouseEvent(
+            QEvent.Type.MouseMove,
+            QPointF(100, 100),
+            QPointF(window.remote_video.mapToGlobal(QPoint(100, 100))),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
         QApplication.sendEvent(window.remote_video, event)
     assert shown.args == [True]
     assert window.controls.isVisible()
@@ -218,8 +228,7 @@ def test_quality_overlay(qtbot) -> None:  # noqa: ANN001
     window = make_call_window(qtbot)
     window.set_phase(CallPhase.CONNECTED)
     assert window.quality_text() == "Measuring call quality…"
-    window.set_quality(CallQuality(rtt_ms=42.4, send_kbps=812, recv_kbps=790,
-                                   packet_loss=0.012))
+    window.set_quality(CallQuality(rtt_ms=42.4, send_kbps=812, recv_kbps=790, packet_loss=0.012))
     text = window.quality_text()
     assert "Round-trip time: 42 ms" in text
     assert "812 kbit/s sent" in text and "790 kbit/s received" in text
@@ -250,15 +259,24 @@ def test_video_letterboxed_and_self_view_inside(qtbot) -> None:  # noqa: ANN001
     start = view.rect().center()
     origin = view.mapToGlobal(start)
     for kind, target, buttons in (
-            (QEvent.Type.MouseButtonPress, origin, Qt.MouseButton.LeftButton),
-            (QEvent.Type.MouseMove, origin + QPoint(-5000, -5000), Qt.MouseButton.LeftButton),
-            (QEvent.Type.MouseButtonRelease, origin + QPoint(-5000, -5000),
-             Qt.MouseButton.NoButton)):
-        button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove \
-            else Qt.MouseButton.LeftButton
-        QApplication.sendEvent(view, QMouseEvent(kind, QPointF(view.mapFromGlobal(target)),
-                                                 QPointF(target), button, buttons,
-                                                 Qt.KeyboardModifier.NoModifier))
+        (QEvent.Type.MouseButtonPress, origin, Qt.MouseButton.LeftButton),
+        (QEvent.Type.MouseMove, origin + QPoint(-5000, -5000), Qt.MouseButton.LeftButton),
+        (QEvent.Type.MouseButtonRelease, origin + QPoint(-5000, -5000), Qt.MouseButton.NoButton),
+    ):
+        button = (
+            Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else Qt.MouseButton.LeftButton
+        )
+        QApplication.sendEvent(
+            view,
+            QMouseEvent(
+                kind,
+                QPointF(view.mapFromGlobal(target)),
+                QPointF(target),
+                button,
+                buttons,
+                Qt.KeyboardModifier.NoModifier,
+            ),
+        )
     assert view.pos() == QPoint(view.MARGIN, view.MARGIN)
     window.resize(600, 420)
     assert window.rect().contains(view.geometry())

@@ -104,11 +104,18 @@ class FakeRelay:
     async def request(self, frame: Any) -> Any:
         self.sent.append(frame)
         if isinstance(frame, CallStart):
-            return CallInfo(call_id="c1", caller_id=ME, callee_id=frame.callee_id, chat_id=7,
-                            video=frame.video)
+            return CallInfo(
+                call_id="c1", caller_id=ME, callee_id=frame.callee_id, chat_id=7, video=frame.video
+            )
         if isinstance(frame, CallAccept):
-            return CallInfo(call_id=frame.call_id, caller_id=PEER, callee_id=ME, chat_id=7,
-                            video=frame.video, state="accepted")
+            return CallInfo(
+                call_id=frame.call_id,
+                caller_id=PEER,
+                callee_id=ME,
+                chat_id=7,
+                video=frame.video,
+                state="accepted",
+            )
         return None
 
 
@@ -299,4 +306,3 @@ def test_incoming_accept_and_decline(qtbot, calls_loop, setup) -> None:  # noqa:
         await until(lambda: phase(view) is CallPhase.CONNECTED)
 
     run(calls_loop, scenario())
-

@@ -11,14 +11,18 @@ from ui.windows.pip import PipWindow
 Edge = Qt.Edge
 
 
-def send_mouse(widget: QWidget, kind: QEvent.Type, local: QPoint,
-               buttons: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
+def send_mouse(
+    widget: QWidget,
+    kind: QEvent.Type,
+    local: QPoint,
+    buttons: Qt.MouseButton = Qt.MouseButton.LeftButton,
+) -> None:
     """Deliver a mouse event as the window system would (with a global position)."""
-    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else \
-        Qt.MouseButton.NoButton
+    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
     global_pos = QPointF(widget.mapToGlobal(local))
-    event = QMouseEvent(kind, QPointF(local), global_pos, button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(
+        kind, QPointF(local), global_pos, button, buttons, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(widget, event)
 
 

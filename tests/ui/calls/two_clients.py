@@ -55,8 +55,9 @@ class Side:
         return int(user.id)
 
 
-async def open_side(relay_url: str, tmp_path: Path, username: str, display: str,
-                    options: MediaOptions = SYNTHETIC) -> Side:
+async def open_side(
+    relay_url: str, tmp_path: Path, username: str, display: str, options: MediaOptions = SYNTHETIC
+) -> Side:
     app = await signed_up_client(relay_url, tmp_path, username, display)
     manager = build_call_manager(app, options)
     controller = CallController(manager, NamesSession(app, {}))
@@ -77,8 +78,9 @@ async def close_side(side: Side) -> None:
     await side.app.close()
 
 
-async def until(predicate: Callable[[], Any], within: float = 10.0,
-                what: str = "condition") -> None:
+async def until(
+    predicate: Callable[[], Any], within: float = 10.0, what: str = "condition"
+) -> None:
     """Let the loop (and Qt, through qasync) run until ``predicate`` holds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within

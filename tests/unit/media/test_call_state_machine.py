@@ -95,8 +95,9 @@ class Harness:
         self.bus.subscribe(self.events.append)
         self.requester = FakeRequester()
         self.engines: list[FakeEngine] = []
-        self.manager = CallManager(self.requester, self.bus, self._make, connect_timeout=0.5,
-                                   restart_timeout=0.3)
+        self.manager = CallManager(
+            self.requester, self.bus, self._make, connect_timeout=0.5, restart_timeout=0.3
+        )
         self.manager.attach()
 
     def _make(self, spec: EngineSpec, delegate: EngineDelegate) -> FakeEngine:
@@ -136,8 +137,12 @@ async def test_outgoing_call_connects_and_hangs_up() -> None:
     await call.wait_closed()
     assert call.state is CallState.ENDED and call.end_reason is EndReason.HANGUP
     assert h.requester.of(CallHangup) and engine.closed
-    assert h.states() == [CallState.CALLING, CallState.CONNECTING, CallState.CONNECTED,
-                          CallState.ENDED]
+    assert h.states() == [
+        CallState.CALLING,
+        CallState.CONNECTING,
+        CallState.CONNECTED,
+        CallState.ENDED,
+    ]
 
 
 async def test_incoming_call_accept_answers_offer_that_raced_ahead() -> None:
@@ -162,9 +167,15 @@ async def test_incoming_call_accept_answers_offer_that_raced_ahead() -> None:
     assert call.end_reason is EndReason.HANGUP and h.engines[0].closed
 
 
-@pytest.mark.parametrize(("reason", "expected"), [
-    ("declined", EndReason.DECLINED), ("missed", EndReason.MISSED),
-    ("peer_offline", EndReason.PEER_OFFLINE), ("busy", EndReason.BUSY)])
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("declined", EndReason.DECLINED),
+        ("missed", EndReason.MISSED),
+        ("peer_offline", EndReason.PEER_OFFLINE),
+        ("busy", EndReason.BUSY),
+    ],
+)
 async def test_relay_endings_while_calling(reason: str, expected: EndReason) -> None:
     h = Harness()
     call = await h.manager.start_call(2)
@@ -269,3 +280,17 @@ async def test_manager_close_hangs_up() -> None:
     call = await h.manager.start_call(2)
     await h.manager.close()
     assert call.state is CallState.ENDED and h.engines[0].closed
+
+
+async def test_peer_closing_dtls_waits_for_the_relay_reason() -> None:
+    h = Harness()
+    call = await h.manager.start_call(2)
+    h.push(CallStateChanged(call_id="c1", state="accepted"))
+    await settle()
+    engine = h.engines[0]
+    engine.delegate.engine_link_changed("connected")
+    engine.delegate.engine_link_changed("closed")  # the peer hung up: DTLS close_notify
+    assert call.state is CallState.CONNECTED
+    h.push(CallStateChanged(call_id="c1", state="ended", reason="hangup", by_user_id=2))
+    await call.wait_closed()
+    assert call.end_reason is EndReason.HANGUP

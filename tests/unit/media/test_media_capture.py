@@ -38,7 +38,7 @@ def test_stamp_survives_vp8() -> None:
         frame = track.make_frame(i, stamp)
         frame.pts, frame.time_base = i * 3000, fractions.Fraction(1, 90_000)
         payloads, timestamp = encoder.encode(frame)
-        data = b"".join(p[len(bytes(_descriptor(p))):] for p in payloads)
+        data = b"".join(p[len(bytes(_descriptor(p))) :] for p in payloads)
         for out in decoder.decode(JitterFrame(data=data, timestamp=timestamp)):
             decoded.append(read_capture_time(out))
     assert decoded == [s & ((1 << 40) - 1) for s in stamps]
@@ -87,3 +87,36 @@ async def test_tone_frames() -> None:
     nxt = await track.recv()
     assert nxt.pts == AUDIO_SAMPLES
     track.stop()
+
+
+async def test_file_source_plays_a_video_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import av
+
+    from media.capture import MediaOptions, open_local_media
+
+    path = tmp_path / "clip.webm"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libvpx", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
+        pattern = TestPatternTrack(160, 120)
+        for i in range(15):
+            for packet in stream.encode(pattern.make_frame(i, 0)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    media = open_local_media(MediaOptions(camera_file=str(path)), video=True)
+    try:
+        assert media.video is not None and not isinstance(media.video, TestPatternTrack)
+        frame = await media.video.recv()
+        assert (frame.width, frame.height) == (160, 120)
+    finally:
+        media.stop()
+
+
+def test_no_devices_falls_back_to_synthetic() -> None:
+    from media.capture import MediaOptions, list_cameras, list_microphones, open_local_media
+
+    assert list_cameras() == [] and list_microphones() == []  # no Qt application here
+    media = open_local_media(MediaOptions(), video=True)
+    assert isinstance(media.video, TestPatternTrack) and isinstance(media.audio, ToneTrack)
+    media.stop()

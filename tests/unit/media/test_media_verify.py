@@ -43,6 +43,9 @@ def test_one_changed_byte_changes_the_emoji() -> None:
 
 
 def test_sdp_fingerprint() -> None:
-    sdp = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\na=fingerprint:sha-256 AA:BB\r\na=fingerprint:sha-384 CC\r\n"
+    sdp = (
+        "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n"
+        "a=fingerprint:sha-256 AA:BB\r\na=fingerprint:sha-384 CC\r\n"
+    )
     assert sdp_fingerprint(sdp) == "sha-256 aa:bb"
     assert sdp_fingerprint("v=0\r\n") is None
