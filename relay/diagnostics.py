@@ -85,6 +85,9 @@ class LoopMonitor:
             "gc_threshold": gc.get_threshold(), "gc_frozen": gc.get_freeze_count(),
             **(extra or {}),
         }
+        await asyncio.to_thread(self._write, summary)
+
+    def _write(self, summary: dict[str, Any]) -> None:
         with open(self.path, "w") as f:
             json.dump(summary, f)
 

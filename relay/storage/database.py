@@ -67,6 +67,10 @@ class Tx:
         """
         return None if self._pg is None else await self._pg.in_transaction()
 
+    @property
+    def has_pg(self) -> bool:
+        return self._pg is not None
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         self.callbacks.append(callback)
 
@@ -119,7 +123,7 @@ class Database:
         self.batches = 0
         self.jobs = 0
         self.slow_batches: list[tuple[int, float, float]] = []
-        """(jobs, ms, ms on a CPU) of the last batches that held the writer for over SLOW_BATCH_MS."""
+        """(jobs, ms, ms on a CPU) of recent batches that held the writer > SLOW_BATCH_MS."""
         self.on_rollback: list[Callable[[], None]] = []
         self.before_commit: list[Callable[[Tx], Awaitable[None]]] = []
         """PostgreSQL: awaited at the end of every transaction, before COMMIT (writes

@@ -69,21 +69,39 @@ SET_SEQ, _set_seq_order = _compile(
 assert _set_seq_order == ("s", "u"), _set_seq_order
 SELECT_SEQS = "SELECT user_id, seq FROM user_seqs WHERE user_id IN ({})"
 
+# PostgreSQL, on the raw asyncpg connection (prepared once per connection by asyncpg)
+PG_INSERT_MESSAGE = (
+    "INSERT INTO messages (" + ", ".join(f'"{k}"' for k in MESSAGE_FIELDS) + ") VALUES ("
+    + ", ".join(f"${i}" for i in range(1, len(MESSAGE_FIELDS) + 1))
+    + ") ON CONFLICT (sender_id, random_id) DO NOTHING RETURNING id")
+PG_BUMP_SEQS = (
+    "UPDATE user_seqs AS s SET seq = s.seq + v.n"
+    " FROM unnest($1::bigint[], $2::bigint[]) AS v(uid, n)"
+    " WHERE s.user_id = v.uid RETURNING s.user_id, s.seq")
+PG_INSERT_UPDATES = (
+    "INSERT INTO updates (user_id, seq, payload)"
+    " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])")
+
+Pending = list[tuple[list[tuple[int, bytes]], list[tuple[int, int, bytes]]]]
+
 
 class WriterState:
     """What the single writer remembers between transactions (see the module doc)."""
 
-    __slots__ = ("seqs", "roles", "recent")
+    __slots__ = ("seqs", "roles", "recent", "pending")
 
     def __init__(self) -> None:
         self.seqs: dict[int, int] = {}
         self.roles: dict[int, tuple[str, dict[int, str]]] = {}
         self.recent: dict[tuple[int, int], int] = {}
+        self.pending: Pending = []
+        """PostgreSQL: updates emitted in the running transaction, seqs not yet assigned."""
 
     def clear(self) -> None:
         self.seqs.clear()
         self.roles.clear()
         self.recent.clear()
+        self.pending = []
 
     def forget_chat(self, chat_id: int) -> None:
         """Membership or roles of ``chat_id`` change in this transaction."""
@@ -120,6 +138,10 @@ class WriterState:
         if tx.raw is not None:
             found = tx.raw.execute(INSERT_MESSAGE, [row[k] for k in MESSAGE_FIELDS]).fetchone()
             return None if found is None else int(found[0])
+        pg = await tx.pg()
+        if pg is not None:
+            found_id = await pg.fetchval(PG_INSERT_MESSAGE, *[row[k] for k in MESSAGE_FIELDS])
+            return None if found_id is None else int(found_id)
         stmt = (pg_insert(messages).values(**row)
                 .on_conflict_do_nothing(index_elements=["sender_id", "random_id"])
                 .returning(messages.c.id))
@@ -145,7 +167,14 @@ class WriterState:
             return []
         raw = tx.raw
         if raw is None:
-            return await emit_sql(tx.conn, items)
+            if not tx.has_pg:
+                return await emit_sql(tx.conn, items)
+            # PostgreSQL: seqs are assigned for the whole batch at once in ``flush``, just
+            # before COMMIT (one UPDATE … FROM unnest … RETURNING of all seq heads and one
+            # INSERT … SELECT FROM unnest of all rows, instead of two statements a job)
+            out: list[tuple[int, int, bytes]] = []
+            self.pending.append((list(items), out))
+            return out
         seqs = self.seqs
         missing = {uid for uid, _ in items if uid not in seqs}
         if missing:
@@ -158,7 +187,7 @@ class WriterState:
                 sql = SELECT_SEQS.format(",".join("?" * len(chunk)))
                 for uid, head in raw.execute(sql, chunk):
                     seqs[int(uid)] = int(head)
-        out: list[tuple[int, int, bytes]] = []
+        out = []
         heads: dict[int, int] = {}
         for uid, payload in items:
             seq = seqs[uid] + 1  # KeyError: no such user, as with the SQL path
@@ -168,3 +197,32 @@ class WriterState:
         raw.executemany(INSERT_UPDATE, out)
         return out
 
+
+    async def flush(self, tx: Tx) -> None:
+        """PostgreSQL: assign seqs to, and store, every update pending in the transaction."""
+        pending = self.pending
+        if not pending:
+            return
+        self.pending = []
+        pg = await tx.pg()
+        assert pg is not None
+        counts: dict[int, int] = {}
+        for items, _ in pending:
+            for uid, _payload in items:
+                counts[uid] = counts.get(uid, 0) + 1
+        uids = sorted(counts)  # one lock order for every writer
+        rows = await pg.fetch(PG_BUMP_SEQS, uids, [counts[u] for u in uids])
+        nxt = {int(uid): int(head) for uid, head in rows}
+        for uid in uids:
+            nxt[uid] -= counts[uid]  # KeyError: no such user, as with the SQL path
+        col_u: list[int] = []
+        col_s: list[int] = []
+        col_p: list[bytes] = []
+        for items, out in pending:
+            for uid, payload in items:
+                seq = nxt[uid] = nxt[uid] + 1
+                out.append((uid, seq, payload))
+                col_u.append(uid)
+                col_s.append(seq)
+                col_p.append(payload)
+        await pg.execute(PG_INSERT_UPDATES, col_u, col_s, col_p)

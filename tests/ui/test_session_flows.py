@@ -83,19 +83,18 @@ def test_pin_and_mute_from_the_chat_list(tmp_path: Path, arun) -> None:
         w = await sign_up(a, relay.url, "fadi", "Fadi")
         bob = await signed_up_client(relay.url, tmp_path / "others", "bob")
         try:
-            direct = await a.session.open_direct("bob")
-            group = await a.session.create_group("Plans", [])
+            await a.session.open_direct("bob")
+            await a.session.create_group("Plans", [])
+            await until(lambda: w.chat_model.rowCount() == 2, what="two chats")
+            last = w.chat_model.rows()[-1].chat_id
+            w.set_pinned(last, True)
             await until(
-                lambda: [r.chat_id for r in w.chat_model.rows()][:1] == [group], what="group on top"
-            )
-            w.set_pinned(direct, True)
-            await until(
-                lambda: [r.chat_id for r in w.chat_model.rows()][:1] == [direct],
+                lambda: [r.chat_id for r in w.chat_model.rows()][:1] == [last],
                 what="pinned chat on top",
             )
-            assert w.chat_model.get(direct).pinned
-            w.set_muted(group, True)
-            await until(lambda: w.chat_model.get(group).muted, what="muted")
+            assert w.chat_model.get(last).pinned
+            w.set_muted(last, True)
+            await until(lambda: w.chat_model.get(last).muted, what="muted")
         finally:
             await bob.close()
 

