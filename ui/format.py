@@ -74,3 +74,10 @@ def text_direction(text: str) -> Qt.LayoutDirection:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def isolate(text: str) -> str:
+    """``text`` in its own direction (Unicode first-strong isolate): a Latin title keeps its
+    trailing "?" or emoji where it was written inside a right-to-left row, and vice versa;
+    the row's alignment still follows the interface's direction."""
+    return f"\u2068{text}\u2069" if text else text

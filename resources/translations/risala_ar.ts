@@ -497,52 +497,52 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="106" />
+        <location filename="../../ui/widgets/composer.py" line="113" />
         <source>Cancel</source>
         <translation>إلغاء</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="116" />
+        <location filename="../../ui/widgets/composer.py" line="123" />
         <source>Attach a photo or file</source>
         <translation>إرفاق صورة أو ملف</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="120" />
+        <location filename="../../ui/widgets/composer.py" line="127" />
         <source>Photo…</source>
         <translation>صورة…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="123" />
+        <location filename="../../ui/widgets/composer.py" line="130" />
         <source>File…</source>
         <translation>ملف…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="128" />
+        <location filename="../../ui/widgets/composer.py" line="135" />
         <source>Write a message…</source>
         <translation>اكتب رسالة…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="134" />
+        <location filename="../../ui/widgets/composer.py" line="141" />
         <source>Send (Enter)</source>
         <translation>إرسال (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="179" />
+        <location filename="../../ui/widgets/composer.py" line="186" />
         <source>Message too long</source>
         <translation>الرسالة طويلة جدًا</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/widgets/composer.py" line="181" />
+        <location filename="../../ui/widgets/composer.py" line="188" />
         <source>%n characters over the limit</source>
         <translation><numerusform>لا أحرف زائدة</numerusform><numerusform>حرف واحد زائد</numerusform><numerusform>حرفان زائدان</numerusform><numerusform>%n أحرف زائدة</numerusform><numerusform>%n حرفًا زائدًا</numerusform><numerusform>%n حرف زائد</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="200" />
+        <location filename="../../ui/widgets/composer.py" line="207" />
         <source>Reply to %1</source>
         <translation>الرد على %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/composer.py" line="209" />
+        <location filename="../../ui/widgets/composer.py" line="216" />
         <source>Edit message</source>
         <translation>تعديل الرسالة</translation>
     </message>

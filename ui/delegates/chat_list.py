@@ -17,7 +17,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ui import theme
-from ui.format import list_time, one_line
+from ui.format import isolate, list_time, one_line
 from ui.models.chat_list import ChatRoles, ChatRow
 from ui.widgets.avatar import paint_avatar
 
@@ -127,7 +127,9 @@ class ChatListDelegate(QStyledItemDelegate):
         )
         painter.setPen(text_color)
         painter.drawText(
-            vis(title_rect), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading, title
+            vis(title_rect),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading,
+            isolate(title),
         )
 
         # badge / pin on the second line
@@ -191,7 +193,7 @@ class ChatListDelegate(QStyledItemDelegate):
             painter.drawText(
                 vis(rest),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading,
-                fm.elidedText(body, Qt.TextElideMode.ElideRight, max(0, rest.width())),
+                isolate(fm.elidedText(body, Qt.TextElideMode.ElideRight, max(0, rest.width()))),
             )
         painter.restore()
 
