@@ -59,6 +59,51 @@ def media_options(args: argparse.Namespace):
     return MediaOptions(synthetic=bool(args.fake_media), camera_file=args.camera_file)
 
 
+DEMO_RELAY_PORT = 8765
+"""The embedded demo relay listens here, so a second ``risala --demo --profile DIR`` finds
+the first one's relay and both accounts can talk to each other."""
+
+
+async def _running_demo_relay(port: int) -> str | None:
+    """The URL of a Risala relay already answering on loopback ``port``, else None."""
+    import aiohttp
+
+    url = f"http://127.0.0.1:{port}"
+    try:
+        timeout = aiohttp.ClientTimeout(total=1.0)
+        async with aiohttp.ClientSession(timeout=timeout) as http:
+            async with http.get(f"{url}/healthz") as response:
+                body = await response.json(content_type=None)
+    except (TimeoutError, aiohttp.ClientError, ValueError):
+        return None
+    return url if isinstance(body, dict) and body.get("status") == "ok" else None
+
+
+async def _demo_relay(stack: contextlib.AsyncExitStack, relay_dir: Path) -> str:
+    """Use the demo relay another ``risala --demo`` started, or embed one in this process
+    (on :data:`DEMO_RELAY_PORT`, or any free port when something else holds it)."""
+    from relay.config import RelayConfig
+    from relay.server import run_relay
+
+    log = logging.getLogger("risala")
+    url = await _running_demo_relay(DEMO_RELAY_PORT)
+    if url is not None:
+        log.info("using the demo relay already running at %s", url)
+        return url
+    await asyncio.to_thread(relay_dir.mkdir, parents=True, exist_ok=True)
+    try:
+        handle = await stack.enter_async_context(
+            run_relay(RelayConfig(data_dir=relay_dir, host="127.0.0.1", port=DEMO_RELAY_PORT))
+        )
+    except OSError as exc:
+        log.warning("port %d is taken (%s); the demo relay uses a free port", DEMO_RELAY_PORT, exc)
+        handle = await stack.enter_async_context(
+            run_relay(RelayConfig(data_dir=relay_dir, host="127.0.0.1", port=0))
+        )
+    log.info("embedded relay at %s", handle.url)
+    return handle.url
+
+
 async def _run(args: argparse.Namespace, app) -> int:
     from ui.controller import AppController
     from ui.windows.main_window import mark
@@ -68,16 +113,7 @@ async def _run(args: argparse.Namespace, app) -> int:
     relay_url = args.relay
     async with contextlib.AsyncExitStack() as stack:
         if args.demo:
-            from relay.config import RelayConfig
-            from relay.server import run_relay
-
-            relay_dir = data_dir / "demo-relay"
-            relay_dir.mkdir(parents=True, exist_ok=True)
-            handle = await stack.enter_async_context(
-                run_relay(RelayConfig(data_dir=relay_dir, host="127.0.0.1", port=0))
-            )
-            relay_url = handle.url
-            logging.getLogger("risala").info("embedded relay at %s", relay_url)
+            relay_url = await _demo_relay(stack, data_dir / "demo-relay")
         controller = AppController(
             app,
             profile,
