@@ -20,7 +20,6 @@ from typing import Any
 import _relay_bench as rb
 import aiohttp
 
-
 NEW_MESSAGE = b'"kind":"new_message"'
 TEXT_FIELD = b'"text":"t'
 

@@ -35,7 +35,7 @@ from ui.calls.devices import (
     save_device_id,
     selected_device,
 )
-from ui.calls.state import ACTIVE_PHASES, CallPhase, CallTexts, EndReason
+from ui.calls.state import ACTIVE_PHASES, CallPhase, CallTexts, EndReason, parse_end_reason
 from ui.calls.video import VideoWidget, fit_rect
 from ui.tasks import TaskOwner
 from ui.windows.call import CallWindow
@@ -53,7 +53,7 @@ def phase_of(state: CallState | str, *, outgoing: bool) -> CallPhase:
     state = CallState(state)
     if state is CallState.CALLING:
         return CallPhase.RINGING if outgoing else CallPhase.CALLING
-    return CallPhase(state.value)
+    return state
 
 
 class HubFeed(QObject):
@@ -212,7 +212,7 @@ class CallView(QObject):
         """A ``CallStateUpdated`` for this call."""
         self._attach_engine()
         phase = phase_of(event.state, outgoing=self.outgoing)
-        reason = EndReason.parse(event.reason) if event.reason else None
+        reason = parse_end_reason(event.reason) if event.reason else None
         self.window.set_phase(phase, reason=reason, connected_at=event.connected_at)
         if phase in (CallPhase.CONNECTED, CallPhase.RECONNECTING):
             if not self._stats_timer.isActive():

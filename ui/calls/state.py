@@ -7,65 +7,40 @@ here (in one ``QObject`` so ``self.tr`` gives them one translation context, ``Ca
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from PySide6.QtCore import QObject
 
+from app.services.calls import CallState as CallPhase
+from app.services.calls import EndReason
 
-class CallPhase(StrEnum):
-    """The phases both sides see, in the order a call normally goes through them."""
-
-    CALLING = "calling"
-    """Outgoing: the relay has not reached the other side yet."""
-    RINGING = "ringing"
-    """Outgoing: the other side's device is ringing. Incoming: we are ringing."""
-    CONNECTING = "connecting"
-    """Accepted; the peer connection is being set up."""
-    CONNECTED = "connected"
-    RECONNECTING = "reconnecting"
-    """Media was flowing and stopped; ICE is trying again. The timer keeps running."""
-    ENDED = "ended"
-
+# The windows use the core's ``CallState`` as their phase. One difference in reading: a caller's
+# window shows ``CALLING`` until the relay accepts ``call_start`` and ``RINGING`` while the
+# callee's devices ring (the core's ``CALLING``; ``ui.calls.controller.phase_of`` maps it).
 
 ACTIVE_PHASES = frozenset({CallPhase.CONNECTING, CallPhase.CONNECTED, CallPhase.RECONNECTING})
 """Phases in which the call has been answered and is not over."""
 
+_END_REASON_ALIASES = {
+    "no_answer": "missed",
+    "timeout": "missed",
+    "offline": "peer_offline",
+    "error": "failed",
+    "ended": "hangup",
+    "remote_hangup": "hangup",
+    "local_hangup": "hangup",
+    "normal": "hangup",
+}
 
-class EndReason(StrEnum):
-    """Why a call ended, as the UI distinguishes it (the relay's reasons plus local ones)."""
 
-    HANGUP = "hangup"
-    DECLINED = "declined"
-    BUSY = "busy"
-    MISSED = "missed"
-    """Nobody answered before the ring timeout."""
-    CANCELLED = "cancelled"
-    """The caller hung up before the call was answered."""
-    PEER_OFFLINE = "peer_offline"
-    FAILED = "failed"
-    ANSWERED_ELSEWHERE = "answered_elsewhere"
-
-    @classmethod
-    def parse(cls, value: object) -> EndReason:
-        """Accept an ``EndReason``, the relay's string, or anything else (→ ``FAILED``)."""
-        if isinstance(value, EndReason):
-            return value
-        raw = str(getattr(value, "value", value) or "").lower()
-        aliases = {
-            "no_answer": "missed",
-            "timeout": "missed",
-            "offline": "peer_offline",
-            "error": "failed",
-            "ended": "hangup",
-            "remote_hangup": "hangup",
-            "local_hangup": "hangup",
-            "normal": "hangup",
-        }
-        raw = aliases.get(raw, raw)
-        try:
-            return cls(raw)
-        except ValueError:
-            return cls.FAILED
+def parse_end_reason(value: object) -> EndReason:
+    """Accept an ``EndReason``, the relay's string, or anything else (→ ``FAILED``)."""
+    if isinstance(value, EndReason):
+        return value
+    raw = str(getattr(value, "value", value) or "").lower()
+    raw = _END_REASON_ALIASES.get(raw, raw)
+    try:
+        return EndReason(raw)
+    except ValueError:
+        return EndReason.FAILED
 
 
 ENDED_CLOSE_DELAY_MS = 2500

@@ -44,6 +44,21 @@ GLASS = QColor(255, 255, 255, 46)
 GLASS_ON = QColor(255, 255, 255, 235)
 
 
+def _handset_path() -> QPainterPath:
+    """A telephone handset: two ear/mouth pieces joined by an arc."""
+    path = QPainterPath()
+    path.moveTo(4, 9.5)
+    path.cubicTo(8, 5.5, 16, 5.5, 20, 9.5)
+    path.lineTo(18, 13)
+    path.lineTo(15, 11.5)
+    path.lineTo(15, 9.5)
+    path.cubicTo(13, 8.8, 11, 8.8, 9, 9.5)
+    path.lineTo(9, 11.5)
+    path.lineTo(6, 13)
+    path.closeSubpath()
+    return path
+
+
 def draw_icon(painter: QPainter, name: str, rect: QRectF, colour: QColor) -> None:
     """Paint icon ``name`` inside ``rect`` (a square) in ``colour``."""
     s = rect.width()
@@ -72,39 +87,16 @@ def draw_icon(painter: QPainter, name: str, rect: QRectF, colour: QColor) -> Non
         tri.lineTo(21.5, 17)
         tri.lineTo(15.5, 13.5)
         painter.drawPath(tri)
-    elif base == "phone":
-        # A handset: two ear/mouth pieces joined by an arc.
-        path = QPainterPath()
-        path.moveTo(4, 9.5)
-        path.cubicTo(8, 5.5, 16, 5.5, 20, 9.5)
-        path.lineTo(18, 13)
-        path.lineTo(15, 11.5)
-        path.lineTo(15, 9.5)
-        path.cubicTo(13, 8.8, 11, 8.8, 9, 9.5)
-        path.lineTo(9, 11.5)
-        path.lineTo(6, 13)
-        path.closeSubpath()
+    elif base in ("phone", "phone_accept"):
         painter.setBrush(colour)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.translate(0, 2)
-        painter.drawPath(path)
-    elif base == "phone_accept":
-        path = QPainterPath()
-        path.moveTo(4, 9.5)
-        path.cubicTo(8, 5.5, 16, 5.5, 20, 9.5)
-        path.lineTo(18, 13)
-        path.lineTo(15, 11.5)
-        path.lineTo(15, 9.5)
-        path.cubicTo(13, 8.8, 11, 8.8, 9, 9.5)
-        path.lineTo(9, 11.5)
-        path.lineTo(6, 13)
-        path.closeSubpath()
-        painter.setBrush(colour)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.translate(12, 12)
-        painter.rotate(-135)
-        painter.translate(-12, -13)
-        painter.drawPath(path)
+        if base == "phone":
+            painter.translate(0, 2)
+        else:  # the same handset, lifted
+            painter.translate(12, 12)
+            painter.rotate(-135)
+            painter.translate(-12, -13)
+        painter.drawPath(_handset_path())
     elif base == "switch":
         painter.drawRoundedRect(QRectF(2.5, 6.5, 19, 13), 2.5, 2.5)
         painter.drawLine(QPointF(9, 6.5), QPointF(10.5, 4))

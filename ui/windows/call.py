@@ -38,6 +38,7 @@ from ui.calls.state import (
     CallTexts,
     EndReason,
     format_duration,
+    parse_end_reason,
 )
 from ui.calls.video import VideoWidget
 from ui.calls.widgets import RED, CallQuality, Fader, LabelledButton, QualityBars, RoundButton
@@ -348,7 +349,7 @@ class CallWindow(QWidget):
         elif phase is CallPhase.CONNECTED and self._connected_at is None:
             self._connected_at = time.time()
         if phase is CallPhase.ENDED:
-            self._end_reason = EndReason.parse(reason or EndReason.HANGUP)
+            self._end_reason = parse_end_reason(reason or EndReason.HANGUP)
             self._clock.stop()
             self._idle_timer.stop()
             self._set_controls_visible(True)

@@ -18,7 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.calls.state import ENDED_CLOSE_DELAY_MS, CallPhase, CallTexts, EndReason
+from ui.calls.state import (
+    ENDED_CLOSE_DELAY_MS,
+    CallPhase,
+    CallTexts,
+    EndReason,
+    parse_end_reason,
+)
 from ui.calls.widgets import GREEN, RED, AvatarCircle, LabelledButton, RoundButton
 
 
@@ -123,7 +129,7 @@ class IncomingCallWindow(QWidget):
         self._ended = True
         self._pulse_animation.stop()
         self._pulse.setOpacity(0.5)
-        text = self._texts.end_text(EndReason.parse(reason), self.caller_name, outgoing=False)
+        text = self._texts.end_text(parse_end_reason(reason), self.caller_name, outgoing=False)
         self.status_label.setText(text)
         self.status_label.setStyleSheet("color: #ff8a8a; font-size: 14px;")
         for button in (self.decline_button, self.accept_audio_button, self.accept_video_button):

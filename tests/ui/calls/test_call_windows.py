@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from ui.calls.state import CallPhase, EndReason, format_duration, initials
+from ui.calls.state import CallPhase, EndReason, format_duration, initials, parse_end_reason
 from ui.calls.widgets import CallQuality
 from ui.windows.call import CallWindow
 from ui.windows.incoming_call import IncomingCallWindow
@@ -312,5 +312,5 @@ def test_helpers() -> None:
     assert initials("Layla Haddad") == "LH"
     assert initials("سارة") == "س"
     assert initials("") == "?"
-    assert EndReason.parse("no_answer") is EndReason.MISSED
-    assert EndReason.parse(None) is EndReason.FAILED
+    assert parse_end_reason("no_answer") is EndReason.MISSED
+    assert parse_end_reason(None) is EndReason.FAILED
