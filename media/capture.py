@@ -6,20 +6,24 @@
   measure capture → decoded latency with ``read_capture_time``.
 - ``ToneTrack``: a 440 Hz tone, 48 kHz mono, 20 ms frames.
 - ``open_file_source``: a video (and audio) file through aiortc's ``MediaPlayer``.
-- ``QtCameraTrack`` / ``QtMicrophoneTrack``: the real devices through QtMultimedia.
+- ``V4l2CameraTrack``: a camera on Linux through PyAV's V4L2 demuxer, on its own thread.
+- ``QtCameraTrack`` (macOS, Windows) / ``QtMicrophoneTrack``: devices through QtMultimedia.
 
-``open_local_media`` picks a source for each kind and falls back to the synthetic ones when
-QtMultimedia reports no device (or no Qt application exists, as in tests and benchmarks).
+Which camera layer runs is ``media.devices.CAMERA_BACKEND``. ``open_local_media`` picks a
+source for each kind and falls back to the synthetic ones when there is no device, it cannot
+be opened, or no Qt application exists (as in tests and benchmarks).
 """
 
 from __future__ import annotations
 
 import array
 import asyncio
+import errno
 import fractions
 import logging
 import math
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +31,23 @@ from typing import Any
 
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from media.devices import (
+    CAMERA_BACKEND,
+    Device,
+    list_cameras,
+    list_microphones,
+    list_speakers,
+    v4l2_node_usable,
+)
+
+__all__ = [  # the device lists moved to media.devices; importing them from here still works
+    "CAMERA_BACKEND",
+    "Device",
+    "list_cameras",
+    "list_microphones",
+    "list_speakers",
+]
 
 log = logging.getLogger(__name__)
 
@@ -265,61 +286,159 @@ class FileSource:
                 track.stop()
 
 
+# --- V4L2 camera (Linux) ---------------------------------------------------------------------
+
+
+class V4l2CameraTrack(MediaStreamTrack):
+    """A camera through PyAV's FFmpeg ``video4linux2`` demuxer (Linux).
+
+    A thread of its own opens the device, reads, decodes (MJPEG cameras) and converts to
+    yuv420p; the event loop only picks up the newest frame, so a slow camera or a busy
+    decoder never stalls the UI. If the device cannot be opened, or stops delivering, the
+    track goes on with the test pattern (and says so in the log) rather than freezing the
+    call: the user sees that the camera is not working instead of a still picture.
+    """
+
+    kind = "video"
+    OPEN_RETRY_SECONDS = 1.0
+    """How long to retry a busy device (the previous track may still be closing it)."""
+
+    def __init__(self, device: str, width: int = 640, height: int = 480, fps: float = 30.0) -> None:
+        super().__init__()
+        self.device = device
+        self.width, self.height, self.fps = width, height, fps
+        self.frames_captured = 0
+        self.fallback: TestPatternTrack | None = None
+        """The test pattern this track switched to, once the camera failed."""
+        self._lock = threading.Lock()
+        self._latest: av.VideoFrame | None = None
+        self._ready = asyncio.Event()
+        self._quit = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _attempts(self) -> list[dict[str, str]]:
+        """FFmpeg options to try in order: the size and rate asked for (MJPEG above VGA, as
+        most UVC cameras only reach 30 fps there compressed), then whatever the driver
+        offers."""
+        wanted = {"video_size": f"{self.width}x{self.height}", "framerate": f"{self.fps:g}"}
+        attempts = [wanted, {}]
+        if self.width * self.height > 640 * 480:
+            attempts.insert(0, {**wanted, "input_format": "mjpeg"})
+        return attempts
+
+    def _open(self) -> Any:
+        last: Exception | None = None
+        deadline = time.monotonic() + self.OPEN_RETRY_SECONDS
+        for options in self._attempts():
+            while not self._quit.is_set():
+                try:
+                    return av.open(self.device, format="v4l2", options=options)
+                except OSError as exc:
+                    last = exc
+                    if exc.errno == errno.EBUSY and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                        continue
+                    if exc.errno in (errno.ENOENT, errno.EACCES, errno.ENODEV):
+                        raise  # no other options will help
+                    break
+                except Exception as exc:  # noqa: BLE001 - FFmpeg's format/option errors
+                    last = exc
+                    break
+        raise last or MediaStreamError("stopped")
+
+    def _run(self) -> None:
+        try:
+            container = self._open()
+        except Exception as exc:  # noqa: BLE001 - logged, and the call goes on
+            if not self._quit.is_set():
+                log.warning(
+                    "camera %s failed to open (%s); using the test pattern", self.device, exc
+                )
+                self._notify(fallback=True)
+            return
+        try:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            log.info(
+                "camera %s: %s %dx%d",
+                self.device,
+                stream.codec_context.name,
+                stream.codec_context.width,
+                stream.codec_context.height,
+            )
+            t0 = time.monotonic()
+            for packet in container.demux(stream):
+                if self._quit.is_set():
+                    break
+                for frame in packet.decode():
+                    if not isinstance(frame, av.VideoFrame):
+                        continue
+                    if frame.format.name != "yuv420p":
+                        frame = frame.reformat(format="yuv420p")
+                    frame.pts = int((time.monotonic() - t0) * VIDEO_CLOCK)
+                    frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
+                    with self._lock:
+                        self._latest = frame
+                    self.frames_captured += 1
+                    self._notify()
+            else:
+                raise MediaStreamError("the device stopped delivering frames")
+        except Exception as exc:  # noqa: BLE001 - unplugged mid-call and the like
+            if not self._quit.is_set():
+                log.warning("camera %s stopped (%s); using the test pattern", self.device, exc)
+                self._notify(fallback=True)
+        finally:
+            container.close()
+
+    def _notify(self, *, fallback: bool = False) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._wake, fallback)
+        except RuntimeError:  # the loop closed meanwhile
+            pass
+
+    def _wake(self, fallback: bool) -> None:
+        if fallback and self.fallback is None and self.readyState == "live":
+            self.fallback = TestPatternTrack(self.width, self.height, self.fps)
+        self._ready.set()
+
+    def _start(self) -> None:
+        if self._thread is None:
+            self._loop = asyncio.get_running_loop()
+            self._thread = threading.Thread(
+                target=self._run, name=f"camera {self.device}", daemon=True
+            )
+            self._thread.start()
+
+    async def recv(self) -> av.VideoFrame:
+        self._start()
+        while True:
+            if self.readyState != "live":
+                raise MediaStreamError
+            if self.fallback is not None:
+                return await self.fallback.recv()
+            with self._lock:
+                frame, self._latest = self._latest, None
+            if frame is not None:
+                return frame
+            await self._ready.wait()
+            self._ready.clear()
+
+    def stop(self) -> None:
+        """Stop at once; the capture thread closes the device after its current read (at
+        most one frame interval) without the loop waiting for it."""
+        if self.readyState == "live":
+            self._quit.set()
+            self._ready.set()
+            if self.fallback is not None:
+                self.fallback.stop()
+        super().stop()
+
+
 # --- QtMultimedia devices -----------------------------------------------------------------
-
-
-def _qt_app_running() -> bool:
-    """Whether a Qt application object exists. Without one QtMultimedia cannot deliver
-    anything, and a process that never imported Qt has none: checking ``sys.modules``
-    avoids importing PySide6 (~100 ms) in the middle of a headless call."""
-    qtcore = sys.modules.get("PySide6.QtCore")
-    return qtcore is not None and qtcore.QCoreApplication.instance() is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Device:
-    """A capture device as the settings page lists it (``id`` is Qt's device id)."""
-
-    id: bytes
-    name: str
-    default: bool = False
-
-
-def list_cameras() -> list[Device]:
-    """Cameras QtMultimedia sees; empty without a Qt application or without cameras."""
-    if not _qt_app_running():
-        return []
-    from PySide6.QtMultimedia import QMediaDevices
-
-    default = QMediaDevices.defaultVideoInput()
-    return [
-        Device(bytes(d.id().data()), d.description(), d.id() == default.id())
-        for d in QMediaDevices.videoInputs()
-    ]
-
-
-def list_microphones() -> list[Device]:
-    if not _qt_app_running():
-        return []
-    from PySide6.QtMultimedia import QMediaDevices
-
-    default = QMediaDevices.defaultAudioInput()
-    return [
-        Device(bytes(d.id().data()), d.description(), d.id() == default.id())
-        for d in QMediaDevices.audioInputs()
-    ]
-
-
-def list_speakers() -> list[Device]:
-    if not _qt_app_running():
-        return []
-    from PySide6.QtMultimedia import QMediaDevices
-
-    default = QMediaDevices.defaultAudioOutput()
-    return [
-        Device(bytes(d.id().data()), d.description(), d.id() == default.id())
-        for d in QMediaDevices.audioOutputs()
-    ]
 
 
 def _find(devices: list[Any], device_id: bytes | None) -> Any:
@@ -486,18 +605,58 @@ class LocalMedia:
             self._file.stop()
 
 
-def open_video_source(options: MediaOptions) -> tuple[MediaStreamTrack, FileSource | None]:
-    """The camera asked for, else the default camera, else the test pattern."""
+def choose_camera(cameras: list[Device], wanted: bytes | None) -> Device | None:
+    """The camera with id ``wanted`` if it is listed, else the default one (None: no
+    camera)."""
+    if not cameras:
+        return None
+    chosen = next((c for c in cameras if c.id == wanted), None) if wanted else None
+    if chosen is None and wanted:
+        log.info("camera %r is not connected; using the default camera", wanted)
+    return chosen or next((c for c in cameras if c.default), cameras[0])
+
+
+def open_camera(
+    options: MediaOptions, cameras: list[Device] | None = None
+) -> MediaStreamTrack | None:
+    """The camera ``options`` asks for on this platform's backend (``CAMERA_BACKEND``), or
+    None when there is none or it cannot be opened (the reason is logged)."""
+    camera = choose_camera(list_cameras() if cameras is None else cameras, options.camera_id)
+    if camera is None:
+        return None
+    try:
+        if CAMERA_BACKEND == "v4l2":
+            node = camera.id.decode(errors="replace")
+            usable, why = v4l2_node_usable(node)
+            if not usable:
+                log.warning(
+                    "camera %s (%s) cannot be opened: %s; using the test pattern",
+                    node,
+                    camera.name,
+                    why,
+                )
+                return None
+            return V4l2CameraTrack(node, options.width, options.height, options.fps)
+        return QtCameraTrack(camera.id)
+    except Exception:
+        log.exception("camera %s failed to open; using the test pattern", camera.name)
+        return None
+
+
+def open_video_source(
+    options: MediaOptions, cameras: list[Device] | None = None
+) -> tuple[MediaStreamTrack, FileSource | None]:
+    """The file asked for, else the camera asked for, else the default camera, else the test
+    pattern. ``cameras`` overrides the device list (tests)."""
     if options.camera_file:
         file = FileSource(options.camera_file)
         if file.video is not None:
             return file.video, file
         file.stop()
-    if not options.synthetic and list_cameras():
-        try:
-            return QtCameraTrack(options.camera_id), None
-        except Exception:
-            log.exception("camera failed to open; using the test pattern")
+    if not options.synthetic:
+        camera = open_camera(options, cameras)
+        if camera is not None:
+            return camera, None
     return TestPatternTrack(options.width, options.height, options.fps), None
 
 

@@ -12,7 +12,8 @@ from typing import Any
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
-from media.capture import AUDIO_RATE, list_speakers
+from media.capture import AUDIO_RATE
+from media.devices import list_speakers
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 from pathlib import Path
 
 from relay.config import RelayConfig
+from relay.datadir import DataDirInUse
 from relay.server import serve
+
+EXIT_DATA_DIR_IN_USE = 3
+"""Exit code of ``serve`` when another relay holds the data directory."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -65,9 +70,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         import uvloop
     except ImportError:
-        asyncio.run(serve(config))
+        run = asyncio.run
     else:
-        uvloop.run(serve(config))
+        run = uvloop.run
+    try:
+        run(serve(config))
+    except DataDirInUse as exc:
+        print(f"risala-relay: error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_DATA_DIR_IN_USE)
 
 
 if __name__ == "__main__":

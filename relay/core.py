@@ -17,6 +17,7 @@ from app.protocol.limits import ErrorCode
 from app.protocol.types import User
 from relay.broker import Broker, LocalBroker
 from relay.config import RelayConfig
+from relay.datadir import DataDirLock
 from relay.errors import RelayError
 from relay.ratelimit import AddressLimiter
 from relay.storage import Database, Tx
@@ -66,19 +67,29 @@ class Relay:
             self.hasher = PasswordHasher()
         self.auth_limiter = AddressLimiter(config.auth_rate_per_minute)
         self.connections: set[Connection] = set()
+        self.lock = DataDirLock(config.data_dir)
         from relay.calls import CallManager
 
         self.calls: CallManager = CallManager(self)
 
     async def open(self) -> None:
-        self.config.blob_dir.mkdir(parents=True, exist_ok=True)
-        (self.config.blob_dir / "tmp").mkdir(exist_ok=True)
-        await self.db.open()
+        """Lock the data directory (``DataDirInUse`` if another relay has it), open storage."""
+        self.lock.acquire()
+        try:
+            self.config.blob_dir.mkdir(parents=True, exist_ok=True)
+            (self.config.blob_dir / "tmp").mkdir(exist_ok=True)
+            await self.db.open()
+        except BaseException:
+            self.lock.release()
+            raise
 
     async def close(self) -> None:
-        await self.calls.close()
-        await self.db.close()
-        await self.broker.close()
+        try:
+            await self.calls.close()
+            await self.db.close()
+            await self.broker.close()
+        finally:
+            self.lock.release()
 
     # --- passwords and tokens -----------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 ``create_app(config)`` builds the app (its cleanup context opens and closes storage);
 ``run_relay(config)`` runs it in the current event loop, e.g. inside the desktop client's
-``--demo`` mode; ``serve(config)`` runs until SIGTERM/SIGINT.
+``--demo`` mode; ``serve(config)`` runs until SIGTERM/SIGINT. Both raise
+``relay.datadir.DataDirInUse`` when another relay holds the data directory.
 """
 
 from __future__ import annotations
@@ -76,7 +77,10 @@ class RelayHandle:
 
 @asynccontextmanager
 async def run_relay(config: RelayConfig) -> AsyncIterator[RelayHandle]:
-    """Serve ``config`` in the running loop until the block exits (``port=0``: any free)."""
+    """Serve ``config`` in the running loop until the block exits (``port=0``: any free).
+
+    Raises ``DataDirInUse`` (before listening) if another relay uses ``config.data_dir``.
+    """
     app = create_app(config)
     runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5.0)
     await runner.setup()
@@ -112,6 +116,7 @@ async def serve(config: RelayConfig) -> None:
         if monitor is not None:
             db = handle.app[RELAY_KEY].db
             await monitor.stop({"batches": db.batches, "jobs": db.jobs,
-                                "slow_batches": db.slow_batches[-20:]})
+                                "slow_batches": db.slow_batches[-20:],
+                                "catch_up_ms": db.catch_ups[-20:]})
         log.info("relay stopping")
     log.info("relay stopped")

@@ -8,8 +8,9 @@ with synthetic camera and microphone decodes frames on both sides.
 
 Each step prints ``self-test: <step> ok (<ms> ms)``. The first failure prints
 ``self-test: <step> FAILED: <why>`` on stderr and the exit code is 1. With
-``RISALA_SELFTEST_LOG=<file>`` every line is also appended to that file: a windowed
-Windows build has no console to print to.
+``RISALA_SELFTEST_VERBOSE=1`` each step also prints what it found (``self-test:   <step>:
+<details>``) and failures print their traceback. With ``RISALA_SELFTEST_LOG=<file>`` every
+line is also appended to that file: a windowed Windows build has no console to print to.
 
 Packaging reads ``QT_MODULES``: the bundle keeps exactly these Qt binding modules, so keep
 this module's top level free of heavy imports.
@@ -146,15 +147,12 @@ class SelfTest:
         self.details["resources"] = f"themes {','.join(themes)}; {len(qms)} translation(s)"
 
     def step_multimedia(self) -> None:
-        from PySide6.QtMultimedia import QMediaDevices, QMediaFormat
+        from media.devices import CAMERA_BACKEND
 
-        # Cameras need Qt's multimedia backend plugin (FFmpeg); without it Qt only warns
-        # "No QtMultimedia backends found" and every format list comes back empty.
-        decoders = QMediaFormat().supportedVideoCodecs(QMediaFormat.ConversionMode.Decode)
-        _check(decoders, "Qt's multimedia backend (FFmpeg plugin) did not load")
-        cameras = QMediaDevices.videoInputs()
-        microphones = QMediaDevices.audioInputs()
-        self.details["multimedia"] = f"{len(cameras)} camera(s), {len(microphones)} mic(s)"
+        if CAMERA_BACKEND == "qt":
+            self.details["multimedia"] = _check_qt_multimedia_backend()
+        else:
+            self.details["multimedia"] = _check_audio_and_v4l2()
 
     # --- steps on the event loop -------------------------------------------------------------
 
@@ -369,6 +367,60 @@ class SelfTest:
         _check(not left, f"tasks still running after shutdown: {left[:5]}")
 
 
+def _check_qt_multimedia_backend() -> str:
+    """macOS/Windows: cameras go through QCamera, which needs Qt's multimedia backend plugin
+    (FFmpeg); without it Qt only warns "No QtMultimedia backends found" and every format list
+    comes back empty."""
+    from PySide6.QtMultimedia import QMediaDevices, QMediaFormat
+
+    decoders = QMediaFormat().supportedVideoCodecs(QMediaFormat.ConversionMode.Decode)
+    _check(decoders, "Qt's multimedia backend (FFmpeg plugin) did not load")
+    cameras = QMediaDevices.videoInputs()
+    microphones = QMediaDevices.audioInputs()
+    return f"qt; {len(cameras)} camera(s), {len(microphones)} mic(s)"
+
+
+def _check_audio_and_v4l2() -> str:
+    """Linux: the bundle has no Qt multimedia plugin. Audio is QtMultimedia's own PulseAudio
+    backend: the device lists must answer, and when there is an output it must open and take
+    20 ms of silence. Cameras are PyAV's v4l2 input: the demuxer must exist and the sysfs
+    listing must work (a machine without a camera passes: calls use the test pattern)."""
+    import av
+    from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
+
+    from media.capture import AUDIO_RATE, AUDIO_SAMPLES
+    from media.devices import list_v4l2_cameras
+
+    try:
+        v4l2 = av.format.ContainerFormat("v4l2")
+    except ValueError:
+        v4l2 = None
+    _check(v4l2 is not None and v4l2.is_input, "PyAV's FFmpeg has no v4l2 input: no cameras")
+    cameras = list_v4l2_cameras()
+    speakers = QMediaDevices.audioOutputs()
+    microphones = QMediaDevices.audioInputs()
+    if speakers:
+        fmt = QAudioFormat()
+        fmt.setSampleRate(AUDIO_RATE)
+        fmt.setChannelCount(1)
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        device = QMediaDevices.defaultAudioOutput()
+        sink = QAudioSink(device, fmt)
+        io = sink.start()
+        error = sink.error().name
+        if io is not None:
+            io.write(bytes(AUDIO_SAMPLES * 2))
+        sink.stop()
+        _check(
+            io is not None and error == "NoError",
+            f"audio output {device.description()!r} did not open ({error})",
+        )
+        audio = f"{len(speakers)} speaker(s), {len(microphones)} mic(s)"
+    else:
+        audio = "no audio server (calls play nothing and send the test tone)"
+    return f"v4l2, {len(cameras)} camera(s); audio {audio}"
+
+
 def _platform_arg() -> str:
     """The Qt platform: the native one where there is a display, else offscreen."""
     if os.environ.get("QT_QPA_PLATFORM"):
@@ -382,20 +434,22 @@ def _platform_arg() -> str:
     return "offscreen"
 
 
-def _run_step(name: str, fn: Callable[[], object]) -> bool:
+def _run_step(name: str, fn: Callable[[], object], details: dict[str, str]) -> bool:
     started = time.perf_counter()
     try:
         fn()
     except BaseException as exc:  # noqa: BLE001 - every failure is reported by step name
         _fail(name, exc)
         return False
-    _ok(name, started)
+    _ok(name, started, details.get(name))
     return True
 
 
-def _ok(name: str, started: float) -> None:
+def _ok(name: str, started: float, detail: str | None = None) -> None:
     ms = (time.perf_counter() - started) * 1000
     _emit(f"self-test: {name} ok ({ms:.0f} ms)")
+    if detail and os.environ.get("RISALA_SELFTEST_VERBOSE"):
+        _emit(f"self-test:   {name}: {detail}")
 
 
 def _fail(name: str, exc: BaseException) -> None:
@@ -427,7 +481,7 @@ def run_self_test() -> int:
             ("resources", test.step_resources),
             ("multimedia", test.step_multimedia),
         ):
-            if not _run_step(name, fn):
+            if not _run_step(name, fn, test.details):
                 return 1
             test.steps_run.append(name)
         code = _run_async(test)
@@ -463,7 +517,7 @@ def _run_async(test: SelfTest) -> int:
                 except BaseException as exc:  # noqa: BLE001
                     _fail(name, exc)
                     return 1
-                _ok(name, started)
+                _ok(name, started, test.details.get(name))
                 test.steps_run.append(name)
             return 0
         finally:

@@ -44,6 +44,8 @@ class Chat(msgspec.Struct, kw_only=True, frozen=True):
     ``title`` is empty for direct chats (clients show the other member's name).
     ``read_max_id`` is the highest message id the requesting user has read;
     ``others_read_max_id`` the highest id any other member has read (the "read" tick).
+    ``unread_count`` is how many messages after ``read_max_id`` the requesting user has not
+    sent (deleted ones not counted).
     """
 
     id: int
@@ -54,6 +56,7 @@ class Chat(msgspec.Struct, kw_only=True, frozen=True):
     last_message_id: int = 0
     read_max_id: int = 0
     others_read_max_id: int = 0
+    unread_count: int = 0
 
 
 class Attachment(msgspec.Struct, kw_only=True, frozen=True):

@@ -103,7 +103,7 @@ async def ensure_direct_chat(relay: Relay, tx: Tx, me: int, other: int) -> tuple
     key = f"{min(me, other)}:{max(me, other)}"
     row = (await tx.conn.execute(select(chats.c.id).where(chats.c.direct_key == key))).first()
     if row is not None:
-        parts = await chat_view(tx.conn, int(row[0]))
+        parts = await chat_view(tx.conn, int(row[0]), unread_for=me)
         return chat_for(parts, me), False
     now = time.time()
     result = await tx.conn.execute(
@@ -176,7 +176,7 @@ async def add_members(relay: Relay, conn: Connection, frame: AddMembers) -> Chat
                              f"groups hold at most {MAX_GROUP_MEMBERS}")
         await check_users_exist(tx.conn, new)
         if not new:
-            parts = await chat_view(tx.conn, frame.chat_id)
+            parts = await chat_view(tx.conn, frame.chat_id, unread_for=me)
             return chat_for(parts, me)
         now = time.time()
         relay.state.forget_chat(frame.chat_id)
@@ -267,7 +267,7 @@ async def get_chats(relay: Relay, conn: Connection, frame: GetChats) -> list[Cha
     async def query(db: AsyncConnection) -> list[Chat]:
         ids = [int(r[0]) for r in await db.execute(
             select(members.c.chat_id).where(members.c.user_id == me).order_by(members.c.chat_id))]
-        views = await chat_views(db, ids)
+        views = await chat_views(db, ids, unread_for=me)
         return [chat_for(views[i], me) for i in ids]
 
     return await relay.db.read(query)

@@ -93,14 +93,20 @@ async def member_roles(conn: AsyncConnection, chat_id: int) -> dict[int, str]:
     return {int(r[0]): str(r[1]) for r in rows}
 
 
-async def chat_views(conn: AsyncConnection, chat_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Everything needed to build ``Chat`` for any member: chat id → parts."""
+async def chat_views(
+    conn: AsyncConnection, chat_ids: Sequence[int], unread_for: int | None = None
+) -> dict[int, dict[str, Any]]:
+    """Everything needed to build ``Chat``: chat id → parts.
+
+    Unread counts are counted for ``unread_for`` only, or for every member when None
+    (a ``chat_updated`` push to all of them).
+    """
     if not chat_ids:
         return {}
     ids = list(chat_ids)
     out: dict[int, dict[str, Any]] = {}
     for row in await conn.execute(select(chats).where(chats.c.id.in_(ids))):
-        out[row.id] = {"row": row, "members": [], "reads": {}, "last": 0}
+        out[row.id] = {"row": row, "members": [], "reads": {}, "last": 0, "unread": {}}
     member_rows = await conn.execute(
         select(members.c.chat_id, members.c.user_id, members.c.role, members.c.read_max_id)
         .where(members.c.chat_id.in_(ids))
@@ -117,6 +123,21 @@ async def chat_views(conn: AsyncConnection, chat_ids: Sequence[int]) -> dict[int
     )
     for chat_id, last in last_rows:
         out[chat_id]["last"] = int(last or 0)
+    # per member: messages after its read_max_id, not its own, not deleted (a range scan
+    # of messages_by_chat per member)
+    reader = members.alias("reader")
+    unread = (
+        select(reader.c.chat_id, reader.c.user_id, func.count(messages.c.id))
+        .join(messages, (messages.c.chat_id == reader.c.chat_id)
+              & (messages.c.id > reader.c.read_max_id))
+        .where(reader.c.chat_id.in_(ids), messages.c.sender_id != reader.c.user_id,
+               messages.c.deleted.is_(False))
+        .group_by(reader.c.chat_id, reader.c.user_id)
+    )
+    if unread_for is not None:
+        unread = unread.where(reader.c.user_id == unread_for)
+    for chat_id, user_id, count in await conn.execute(unread):
+        out[chat_id]["unread"][int(user_id)] = int(count)
     return out
 
 
@@ -133,11 +154,14 @@ def chat_for(parts: dict[str, Any], user_id: int) -> Chat:
         last_message_id=parts["last"],
         read_max_id=reads.get(user_id, 0),
         others_read_max_id=max(others, default=0),
+        unread_count=parts["unread"].get(user_id, 0),
     )
 
 
-async def chat_view(conn: AsyncConnection, chat_id: int) -> dict[str, Any]:
-    return (await chat_views(conn, [chat_id]))[chat_id]
+async def chat_view(
+    conn: AsyncConnection, chat_id: int, unread_for: int | None = None
+) -> dict[str, Any]:
+    return (await chat_views(conn, [chat_id], unread_for))[chat_id]
 
 
 def encode_update(update: Update) -> bytes:

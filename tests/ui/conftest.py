@@ -24,6 +24,17 @@ _NOISE = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every GUI test's QSettings (device choices from any settings dialog) go to a
+    throw-away directory, never the developer's own, whichever tests run and in what order."""
+    from PySide6.QtCore import QSettings
+
+    path = str(tmp_path_factory.mktemp("qsettings"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, path)
+
+
 @pytest.fixture(autouse=True)
 def _risala_qt_warnings_fail(request, qtlog):  # noqa: ANN001, ANN202
     yield

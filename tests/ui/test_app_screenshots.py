@@ -55,7 +55,7 @@ def test_screenshots(tmp_path: Path, arun) -> None:
         wa.grab().save(str(OUT / "main-dark.png"))
         a.preferences.set_theme("light")
         a.preferences.set_language("ar")
-        (w2,) = await signal_wait(a.main_window_shown, 20)
+        (w2,) = await signal_wait(a.main_window_shown, 60)
         w2.resize(1100, 720)
         await until(lambda: w2.chat_model.rowCount() >= 2)
         w2.select_chat(chat)
@@ -63,7 +63,7 @@ def test_screenshots(tmp_path: Path, arun) -> None:
         w2.chat_view.jump_to_bottom()
         w2.grab().save(str(OUT / "main-arabic.png"))
         a.preferences.set_language("en")
-        await signal_wait(a.main_window_shown, 20)
+        await signal_wait(a.main_window_shown, 60)
         await a.aclose()
         again = _controller(tmp_path, "amira")
         again.start()
@@ -76,7 +76,7 @@ def test_screenshots(tmp_path: Path, arun) -> None:
         await again.aclose()
 
     try:
-        arun(body(), timeout=120)
+        arun(body())  # its 90 s leave the per-test 120 s room to close clients and relay
     finally:
         arun(a.aclose())
         arun(b.aclose())

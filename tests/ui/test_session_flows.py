@@ -52,7 +52,7 @@ def test_remembered_key_opens_without_passcode(tmp_path: Path, arun) -> None:
             again = _controller(tmp_path, "emad")
             try:
                 again.start()
-                (w,) = await signal_wait(again.main_window_shown, 20)
+                (w,) = await signal_wait(again.main_window_shown, 60)
                 assert again.auth_window is None  # never asked for the passcode
                 await until(lambda: again.client.connection.online, what="online")
                 assert w.session.me_username == "emad"
@@ -63,7 +63,7 @@ def test_remembered_key_opens_without_passcode(tmp_path: Path, arun) -> None:
             third = _controller(tmp_path, "emad")
             try:
                 third.start()
-                (page,) = await signal_wait(third.auth_shown, 20)
+                (page,) = await signal_wait(third.auth_shown, 60)
                 assert page == "unlock"
                 assert not third.auth_window.unlock_page.remember.isHidden()
             finally:
@@ -120,7 +120,7 @@ def test_revoked_session_returns_to_sign_in(tmp_path: Path, arun) -> None:
         try:
             victim = next(s for s in await laptop.account.sessions() if not s.current)
             await laptop.account.revoke_session(victim.id)
-            (page,) = await signal_wait(a.auth_shown, 20)
+            (page,) = await signal_wait(a.auth_shown, 60)
             assert page == "account"
             account = a.auth_window.account_page
             assert account.mode == "sign_in"
@@ -134,7 +134,7 @@ def test_revoked_session_returns_to_sign_in(tmp_path: Path, arun) -> None:
             account.password.setText(PASSWORD)
             account.button.click()
             assert account.relay.text() == relay.url
-            (w2,) = await signal_wait(a.main_window_shown, 20)
+            (w2,) = await signal_wait(a.main_window_shown, 60)
             w2.select_chat(chat)
             await until(lambda: w2.message_model.rowCount() >= 1, what="history kept")
         finally:

@@ -15,7 +15,7 @@ from ui.controller import AppController
 from ui.models.messages import MessageRoles
 
 
-async def until(cond: Callable[[], Any], within: float = 15.0, what: str = "") -> Any:
+async def until(cond: Callable[[], Any], within: float = 30.0, what: str = "") -> Any:
     """Wait until ``cond()`` is truthy (the Qt and asyncio loop keep running meanwhile)."""
     deadline = time.monotonic() + within
     while True:
@@ -27,7 +27,7 @@ async def until(cond: Callable[[], Any], within: float = 15.0, what: str = "") -
         await asyncio.sleep(0.02)
 
 
-async def signal_wait(signal: Any, within: float = 15.0) -> tuple:
+async def signal_wait(signal: Any, within: float = 30.0) -> tuple:
     """Wait for a Qt signal; returns its arguments."""
     fut: asyncio.Future[tuple] = asyncio.get_running_loop().create_future()
 
@@ -74,10 +74,21 @@ async def sign_up(ctrl: AppController, relay_url: str, username: str, name: str)
     page.password.setText(PASSWORD)
     page.passcode.setText(PASSCODE)
     page.passcode2.setText(PASSCODE)
-    page.button.click()
-    (w,) = await signal_wait(ctrl.main_window_shown, 20)
-    await until(lambda: ctrl.client.connection.online, what="online")
-    return w
+    windows: list[Any] = []
+
+    def shown(window: Any) -> None:
+        windows.append(window)
+
+    ctrl.main_window_shown.connect(shown)
+    try:
+        page.button.click()
+        # The main window, or the error the page shows instead (say which, not just "timeout").
+        await until(lambda: windows or not page.error.isHidden(), 60, "main window or error")
+    finally:
+        ctrl.main_window_shown.disconnect(shown)
+    assert windows, f"sign-up failed: {page.error.text()}"
+    await until(lambda: ctrl.client.connection.online, 30, what="online")
+    return windows[0]
 
 
 def _controller(tmp_path: Path, name: str, **kw) -> AppController:

@@ -165,6 +165,7 @@ class CallView(QObject):
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(STATS_INTERVAL_MS)
         self._stats_timer.timeout.connect(self._poll_stats)
+        self._stats_failed = False
 
     # --- binding to the call ------------------------------------------------------------
 
@@ -379,9 +380,15 @@ class CallView(QObject):
         if call is None or not call.active:
             self._stats_timer.stop()
             return
-        self._tasks.run(
-            call.stats(), self.window.set_quality, lambda exc: log.debug("stats failed: %r", exc)
-        )
+        self._tasks.run(call.stats(), self.window.set_quality, self._stats_error)
+
+    def _stats_error(self, exc: BaseException) -> None:
+        # Polled every two seconds: say it once per call, loudly (the bars stay empty).
+        if self._stats_failed:
+            log.debug("call stats failed: %r", exc)
+        else:
+            log.warning("call stats failed: %r", exc, exc_info=exc)
+        self._stats_failed = True
 
     def _action_failed(self, exc: BaseException) -> None:
         log.warning("call action failed: %r", exc)

@@ -1,7 +1,9 @@
 """Which camera, microphone and speaker calls use: the choices, the saved choice, and the
 in-call device menu.
 
-Devices come from QtMultimedia's ``QMediaDevices`` (the ids ``media.capture`` opens). When a
+Devices come from ``media.devices`` (the ids ``media.capture`` opens): microphones and
+speakers from QtMultimedia's ``QMediaDevices``, cameras from the platform's camera backend
+(``media.devices.CAMERA_BACKEND``: V4L2 device nodes on Linux, QtMultimedia elsewhere). When a
 kind has no device at all, the synthetic source stands in ("Test pattern", "Test tone") so a machine
 without a camera can still make and test calls. The choice is saved in ``QSettings`` under
 ``calls/<kind>`` as the hex of Qt's device id (empty: the system default).
@@ -62,19 +64,17 @@ class DeviceTexts(QObject):
 
 
 def _listing(kind: DeviceKind) -> list[tuple[bytes, str]]:
-    """(id, description) of each device QtMultimedia reports, default first."""
-    from PySide6.QtMultimedia import QMediaDevices
+    """(id, description) of each device of ``kind``, default first."""
+    from media.devices import list_cameras, list_microphones, list_speakers
 
     if kind is DeviceKind.CAMERA:
-        devices, default = QMediaDevices.videoInputs(), QMediaDevices.defaultVideoInput()
+        devices = list_cameras()
     elif kind is DeviceKind.MICROPHONE:
-        devices, default = QMediaDevices.audioInputs(), QMediaDevices.defaultAudioInput()
+        devices = list_microphones()
     else:
-        devices, default = QMediaDevices.audioOutputs(), QMediaDevices.defaultAudioOutput()
-    listed = [(bytes(d.id().data()), d.description()) for d in devices]
-    default_id = bytes(default.id().data()) if not default.isNull() else b""
-    listed.sort(key=lambda item: item[0] != default_id)
-    return listed
+        devices = list_speakers()
+    devices.sort(key=lambda d: not d.default)  # stable: the backend's order otherwise
+    return [(d.id, d.name) for d in devices]
 
 
 def available_devices(kind: DeviceKind) -> list[DeviceChoice]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
@@ -14,9 +12,10 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from ui import theme
+from ui.delegates.base import GuardedDelegate
 from ui.format import isolate, list_time, one_line
 from ui.models.chat_list import ChatRoles, ChatRow
 from ui.widgets.avatar import paint_avatar
@@ -30,25 +29,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ChatListDelegate", text)
 
 
-class ChatListDelegate(QStyledItemDelegate):
+class ChatListDelegate(GuardedDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:  # noqa: N802
         return QSize(260, ROW_HEIGHT)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        painter.save()
-        try:
-            self._paint(painter, option, index)
-        except Exception:  # never let a painting bug crash inside Qt
-            logging.getLogger(__name__).exception("paint failed")
-        finally:
-            painter.restore()
 
     def _paint(
         self,

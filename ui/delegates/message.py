@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QRectF,
@@ -38,9 +39,10 @@ from PySide6.QtGui import (
     QTextLayout,
     QTextOption,
 )
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from ui import theme
+from ui.delegates.base import GuardedDelegate
 from ui.delegates.chat_list import paint_ticks
 from ui.format import (
     bubble_time,
@@ -109,7 +111,7 @@ class _Layout:
     media_w: int
 
 
-class MessageDelegate(QStyledItemDelegate):
+class MessageDelegate(GuardedDelegate):
     file_clicked = Signal(object)
     photo_clicked = Signal(object)
     reply_clicked = Signal(int)
@@ -354,20 +356,6 @@ class MessageDelegate(QStyledItemDelegate):
         return QStyle.visualRect(option.direction, rect, r)
 
     # --- painting -------------------------------------------------------------------------
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        painter.save()
-        try:
-            self._paint(painter, option, index)
-        except Exception:
-            log.exception("paint failed")
-        finally:
-            painter.restore()
-
     def _paint(
         self,
         painter: QPainter,
@@ -577,10 +565,7 @@ class MessageDelegate(QStyledItemDelegate):
     ) -> None:
         a = item.attachment
         assert a is not None
-        icon = QStyle.visualRect(option.direction, r, QRect(r.left(), r.top() + 6, 40, 40))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(c.accent)
-        painter.drawEllipse(icon)
+        icon = _paint_card_circle(painter, option, r, 6, 40, c.accent)
         painter.setPen(QPen(c.accent_text, 2))
         cx, cy = icon.center().x(), icon.center().y()
         if a.local_path:
@@ -589,30 +574,16 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawLine(cx, cy - 9, cx, cy + 7)
             painter.drawLine(cx - 6, cy + 1, cx, cy + 7)
             painter.drawLine(cx + 6, cy + 1, cx, cy + 7)
-        text_r = QStyle.visualRect(
-            option.direction, r, QRect(r.left() + 48, r.top() + 6, r.width() - 48, 40)
-        )
-        painter.setFont(base)
-        painter.setPen(c.own_bubble_text if item.outgoing else c.other_bubble_text)
-        fm = QFontMetrics(base)
-        painter.drawText(
-            QRect(text_r.left(), text_r.top(), text_r.width(), 20),
-            Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
-            fm.elidedText(a.name or _tr("File"), Qt.TextElideMode.ElideMiddle, text_r.width()),
-        )
-        painter.setFont(small)
-        painter.setPen(c.muted_text)
         if a.sha256 in self.downloading:
             sub = _tr("Downloading…")
         elif a.local_path:
             sub = file_size(a.size) + " · " + _tr("Open")
         else:
             sub = file_size(a.size) + " · " + _tr("Download")
-        painter.drawText(
-            QRect(text_r.left(), text_r.top() + 20, text_r.width(), 18),
-            Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
-            sub,
+        name = QFontMetrics(base).elidedText(
+            a.name or _tr("File"), Qt.TextElideMode.ElideMiddle, r.width() - 48
         )
+        _paint_card_lines(painter, option, r, QPoint(48, 6), (name, sub), 18, base, small, item, c)
 
     def _paint_call(
         self,
@@ -627,31 +598,13 @@ class MessageDelegate(QStyledItemDelegate):
         call = item.call
         assert call is not None
         missed = call.outcome in ("missed", "cancelled", "declined", "busy", "failed")
-        icon = QStyle.visualRect(option.direction, r, QRect(r.left(), r.top() + 4, 36, 36))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(c.missed_call if missed else c.accent)
-        painter.drawEllipse(icon)
+        icon = _paint_card_circle(painter, option, r, 4, 36, c.missed_call if missed else c.accent)
         painter.setPen(c.accent_text if not missed else QColor("#ffffff"))
         painter.setFont(small)
         painter.drawText(icon, Qt.AlignmentFlag.AlignCenter, "🎥" if call.video else "📞")
-        tr_ = QStyle.visualRect(
-            option.direction, r, QRect(r.left() + 44, r.top() + 2, r.width() - 44, 40)
-        )
-        painter.setFont(base)
-        painter.setPen(c.own_bubble_text if item.outgoing else c.other_bubble_text)
-        painter.drawText(
-            QRect(tr_.left(), tr_.top(), tr_.width(), 20),
-            Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
-            call_text(item),
-        )
-        painter.setFont(small)
-        painter.setPen(c.muted_text)
         sub = duration(call.duration) if call.duration > 0 else ""
-        painter.drawText(
-            QRect(tr_.left(), tr_.top() + 20, tr_.width(), 16),
-            Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter,
-            sub,
-        )
+        lines = (call_text(item), sub)
+        _paint_card_lines(painter, option, r, QPoint(44, 2), lines, 16, base, small, item, c)
 
     # --- clicks ---------------------------------------------------------------------------
     def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
@@ -684,3 +637,41 @@ class MessageDelegate(QStyledItemDelegate):
                     self.file_clicked.emit(item)
                 return True
         return False
+
+
+def _paint_card_circle(
+    painter: QPainter, option, r: QRect, top: int, size: int, brush: QColor
+) -> QRect:
+    """The round icon at the leading edge of a file or call card; returns where it is."""
+    icon = QStyle.visualRect(option.direction, r, QRect(r.left(), r.top() + top, size, size))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(brush)
+    painter.drawEllipse(icon)
+    return icon
+
+
+def _paint_card_lines(
+    painter: QPainter,
+    option,
+    r: QRect,
+    offset: QPoint,
+    lines: tuple[str, str],
+    second_h: int,
+    base: QFont,
+    small: QFont,
+    item: MessageItem,
+    c: theme.ThemeColors,
+) -> None:
+    """A card's title (bubble text colour) over its muted second line, beside its icon;
+    ``offset`` is where the text starts inside the card, on the leading side."""
+    width = r.width() - offset.x()
+    text_r = QStyle.visualRect(
+        option.direction, r, QRect(r.left() + offset.x(), r.top() + offset.y(), width, 40)
+    )
+    leading = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
+    painter.setFont(base)
+    painter.setPen(c.own_bubble_text if item.outgoing else c.other_bubble_text)
+    painter.drawText(QRect(text_r.left(), text_r.top(), width, 20), leading, lines[0])
+    painter.setFont(small)
+    painter.setPen(c.muted_text)
+    painter.drawText(QRect(text_r.left(), text_r.top() + 20, width, second_h), leading, lines[1])

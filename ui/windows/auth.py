@@ -43,6 +43,33 @@ class _Card(QFrame):
         self.box.setContentsMargins(32, 28, 32, 28)
         self.box.setSpacing(10)
 
+    def heading(self, title: str, subtitle: str) -> tuple[QLabel, QLabel]:
+        """The page's centred title and the wrapped line under it (texts already translated,
+        in the page's own context)."""
+        title_label = QLabel(title, self)
+        title_label.setObjectName("AuthTitle")
+        title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        sub = QLabel(subtitle, self)
+        sub.setObjectName("AuthSubtitle")
+        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        sub.setWordWrap(True)
+        return title_label, sub
+
+    def remember_box(self, text: str, tooltip: str) -> QCheckBox:
+        """ "Remember on this device": hidden until the computer is known to have a keychain."""
+        box = QCheckBox(text, self)
+        box.setToolTip(tooltip)
+        box.hide()
+        return box
+
+    def error_label(self) -> QLabel:
+        """Where a page says what went wrong; hidden until then."""
+        label = QLabel(self)
+        label.setObjectName("ErrorLabel")
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
 
 def _centered(card: QWidget, parent: QWidget) -> QWidget:
     page = QWidget(parent)
@@ -68,30 +95,22 @@ class UnlockPage(QWidget):
         logo = QLabel("✉", card)
         logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         logo.setStyleSheet("font-size: 34pt;")
-        title = QLabel(self.tr("Unlock Risala"), card)
-        title.setObjectName("AuthTitle")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        sub = QLabel(self.tr("Enter your local passcode to open your chats."), card)
-        sub.setObjectName("AuthSubtitle")
-        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        sub.setWordWrap(True)
+        title, sub = card.heading(
+            self.tr("Unlock Risala"), self.tr("Enter your local passcode to open your chats.")
+        )
         self.passcode = QLineEdit(card)
         self.passcode.setEchoMode(QLineEdit.EchoMode.Password)
         self.passcode.setPlaceholderText(self.tr("Passcode"))
         self.passcode.returnPressed.connect(self.submit)
-        self.error = QLabel(card)
-        self.error.setObjectName("ErrorLabel")
-        self.error.setWordWrap(True)
+        self.error = card.error_label()
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.error.hide()
-        self.remember = QCheckBox(self.tr("Remember on this device"), card)
-        self.remember.setToolTip(
+        self.remember = card.remember_box(
+            self.tr("Remember on this device"),
             self.tr(
                 "Keep the key in the system keychain: Risala opens "
                 "without the passcode on this computer."
-            )
+            ),
         )
-        self.remember.hide()
         self.button = QPushButton(self.tr("Unlock"), card)
         self.button.setProperty("primary", True)
         self.button.clicked.connect(self.submit)
@@ -133,13 +152,10 @@ class AccountPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         card = _Card(self)
-        title = QLabel(self.tr("Welcome to Risala"), card)
-        title.setObjectName("AuthTitle")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        sub = QLabel(self.tr("Private messaging and calls. Create an account or sign in."), card)
-        sub.setObjectName("AuthSubtitle")
-        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        sub.setWordWrap(True)
+        title, sub = card.heading(
+            self.tr("Welcome to Risala"),
+            self.tr("Private messaging and calls. Create an account or sign in."),
+        )
         self.tabs = QTabBar(card)
         self.tabs.addTab(self.tr("Sign up"))
         self.tabs.addTab(self.tr("Sign in"))
@@ -175,19 +191,15 @@ class AccountPage(QWidget):
         )
         self.passcode_hint.setObjectName("AuthSubtitle")
         self.passcode_hint.setWordWrap(True)
-        self.remember = QCheckBox(self.tr("Remember on this device"), card)
-        self.remember.setToolTip(
+        self.remember = card.remember_box(
+            self.tr("Remember on this device"),
             self.tr(
                 "Keep the key in the system keychain: Risala opens "
                 "without the passcode on this computer."
-            )
+            ),
         )
-        self.remember.hide()
         self._keychain = False
-        self.error = QLabel(card)
-        self.error.setObjectName("ErrorLabel")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = card.error_label()
         self.button = QPushButton(card)
         self.button.setProperty("primary", True)
         self.button.clicked.connect(self.submit)

@@ -108,3 +108,40 @@ async def test_transfer_ownership(clients: Clients) -> None:
     chat = await owner.request("set_role", chat_id=group["id"], user_id=uid(other), role="owner")
     roles = {m["user_id"]: m["role"] for m in chat["members"]}
     assert roles == {uid(owner): "admin", uid(other): "owner"}
+
+
+async def test_unread_count_is_per_member(clients: Clients) -> None:
+    alice, bob, carol = [await clients.user() for _ in range(3)]
+    chat = await alice.request("open_direct_chat", user_id=uid(bob))
+    assert chat["unread_count"] == 0
+    sent = [await alice.request("send_message", chat_id=chat["id"], random_id=i + 1,
+                                text=f"m{i}") for i in range(3)]
+    await bob.request("send_message", chat_id=chat["id"], random_id=7, text="mine")
+    # bob: alice's 3 are unread (his own is not); alice: bob's one
+    (for_bob,) = await bob.request("get_chats")
+    assert for_bob["unread_count"] == 3
+    again = await bob.request("open_direct_chat", user_id=uid(alice))
+    assert again["unread_count"] == 3
+    (for_alice,) = await alice.request("get_chats")
+    assert for_alice["unread_count"] == 1
+    await bob.request("mark_read", chat_id=chat["id"], max_id=sent[1]["id"])
+    (for_bob,) = await bob.request("get_chats")
+    assert for_bob["unread_count"] == 1
+    await alice.request("delete_message", chat_id=chat["id"], message_id=sent[2]["id"])
+    (for_bob,) = await bob.request("get_chats")
+    assert for_bob["unread_count"] == 0  # deleted messages are not counted
+
+    group = await alice.request("create_group", title="g", member_ids=[uid(bob)])
+    assert group["unread_count"] == 0
+    await bob.request("send_message", chat_id=group["id"], random_id=8, text="hi")
+    await bob.request("send_message", chat_id=group["id"], random_id=9, text="all")
+    # chat_updated pushes carry each member's own count
+    await alice.request("add_members", chat_id=group["id"], user_ids=[uid(carol)])
+    pushed = {}
+    for client in (alice, bob, carol):
+        while True:
+            pushed_chat = (await client.wait_update("chat_updated"))["update"]["chat"]
+            if pushed_chat["id"] == group["id"] and len(pushed_chat["members"]) == 3:
+                break
+        pushed[uid(client)] = pushed_chat["unread_count"]
+    assert pushed == {uid(alice): 2, uid(bob): 0, uid(carol): 2}

@@ -25,16 +25,6 @@ def calls_loop(qapp, qloop):  # noqa: ANN001, ANN201
     return qloop
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Device choices go to a throw-away QSettings, never the developer's own."""
-    from PySide6.QtCore import QSettings
-
-    path = str(tmp_path_factory.mktemp("qsettings"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, path)
-
-
 @pytest.fixture(autouse=True)
 def _qt_warnings_fail(qtlog):  # noqa: ANN001, ANN202 - pytest fixture
     yield

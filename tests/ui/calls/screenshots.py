@@ -109,7 +109,7 @@ async def main(out: Path, tmp: Path, suffix: str = "") -> None:
                 await until(lambda v=view: v.window.phase is CallPhase.CONNECTED, 20)
                 await until(lambda v=view: v.window.remote_video.frames_received > 20, 20)
                 await until(lambda v=view: len(v.window.emoji()) == 4, 10)
-            await until(lambda: a_view.window.quality_bars.level() > 0, 10, "stats")
+            await until(lambda: a_view.window.quality_bars.level() > 0, 20, "stats")
             a_view.window.raise_()
             a_view.window.activateWindow()
             QCursor.setPos(a_view.window.mapToGlobal(QPoint(480, 300)))
@@ -132,7 +132,7 @@ async def main(out: Path, tmp: Path, suffix: str = "") -> None:
             # Alice goes back to her chats with the PiP button: the PiP takes over, over the
             # main window. (Minimising does the same; Xvfb has no window manager to iconify.)
             a_view.window.pip_button.click()
-            await until(lambda: a_view.pip is not None and a_view.pip.isVisible(), 5, "PiP")
+            await until(lambda: a_view.pip is not None and a_view.pip.isVisible(), 20, "PiP")
             QCursor.setPos(10, 10)
             main_window.raise_()
             main_window.activateWindow()

@@ -45,8 +45,8 @@ def test_incoming_accept(qtbot, button: str, video: bool) -> None:  # noqa: ANN0
     qtbot.addWidget(window)
     window.show()
     with (
-        qtbot.waitSignal(window.finished, timeout=1000),
-        qtbot.waitSignal(window.accepted, timeout=1000) as blocker,
+        qtbot.waitSignal(window.finished, timeout=10_000),
+        qtbot.waitSignal(window.accepted, timeout=10_000) as blocker,
     ):
         qtbot.mouseClick(getattr(window, button), Qt.MouseButton.LeftButton)
     assert blocker.args == [video]
@@ -59,7 +59,7 @@ def test_incoming_decline(qtbot) -> None:  # noqa: ANN001
     window.show()
     assert not window.accept_video_item.isVisibleTo(window)  # audio call: no video answer
     assert window.status_text() == "Incoming audio call"
-    with qtbot.assertNotEmitted(window.accepted), qtbot.waitSignal(window.declined, timeout=1000):
+    with qtbot.assertNotEmitted(window.accepted), qtbot.waitSignal(window.declined, timeout=10_000):
         qtbot.mouseClick(window.decline_button, Qt.MouseButton.LeftButton)
     assert not window.isVisible()
 
@@ -68,7 +68,7 @@ def test_incoming_closing_declines_once(qtbot) -> None:  # noqa: ANN001
     window = IncomingCallWindow("Omar", video=True)
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.declined, timeout=1000):
+    with qtbot.waitSignal(window.declined, timeout=10_000):
         window.close()
     with qtbot.assertNotEmitted(window.declined):
         window.close()
@@ -79,7 +79,7 @@ def test_incoming_cancelled_by_caller(qtbot) -> None:  # noqa: ANN001
     window.close_delay_ms = 50
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.finished, timeout=2000), qtbot.assertNotEmitted(window.declined):
+    with qtbot.waitSignal(window.finished, timeout=10_000), qtbot.assertNotEmitted(window.declined):
         window.show_ended("cancelled")
         assert window.status_text() == "Omar cancelled the call"
         assert not window.accept_audio_button.isEnabled()
@@ -105,7 +105,7 @@ def test_outgoing_states_and_cancel(qtbot) -> None:  # noqa: ANN001
     assert not window.pip_button.isEnabled()  # nothing to minimise to before an answer
     window.set_phase(CallPhase.RINGING)
     assert window.status_text() == "Ringing…"
-    with qtbot.waitSignal(window.hangup_requested, timeout=1000):
+    with qtbot.waitSignal(window.hangup_requested, timeout=10_000):
         qtbot.mouseClick(window.hangup_button, Qt.MouseButton.LeftButton)
     window.set_phase(CallPhase.CONNECTING)
     assert window.status_text() == "Connecting…"
@@ -121,7 +121,8 @@ def test_connected_timer_and_reconnecting(qtbot) -> None:  # noqa: ANN001
     assert window.status_text().startswith("Reconnecting…")
     assert window.status_text().endswith("01:05")
     window.set_phase(CallPhase.CONNECTED)
-    qtbot.waitUntil(lambda: window.status_text() == "01:06", timeout=2500)
+    # ">=": a loaded machine may skip a tick; the clock must move on, never stand still.
+    qtbot.waitUntil(lambda: window.status_text() >= "01:06", timeout=10_000)
     assert format_duration(3725) == "1:02:05"
 
 
@@ -143,7 +144,7 @@ def test_connected_timer_and_reconnecting(qtbot) -> None:  # noqa: ANN001
 def test_end_reasons_then_closes(qtbot, reason: str, outgoing: bool, text: str) -> None:  # noqa: ANN001
     window = make_call_window(qtbot, outgoing=outgoing)
     with (
-        qtbot.waitSignal(window.finished, timeout=2000),
+        qtbot.waitSignal(window.finished, timeout=10_000),
         qtbot.assertNotEmitted(window.hidden_during_call),
     ):
         window.set_phase(CallPhase.ENDED, reason=reason)
@@ -180,12 +181,12 @@ def test_controls_fade_when_still_and_return_on_move(qtbot) -> None:  # noqa: AN
     # Before the answer the controls stay (Cancel must be reachable).
     window.user_activity()
     assert window.controls_visible()
-    with qtbot.waitSignal(window.controls_visibility_changed, timeout=2000) as faded:
+    with qtbot.waitSignal(window.controls_visibility_changed, timeout=10_000) as faded:
         window.set_phase(CallPhase.CONNECTED)
     assert faded.args == [False]
     assert not window.controls_visible()
-    qtbot.waitUntil(lambda: not window.controls.isVisible(), timeout=2000)
-    with qtbot.waitSignal(window.controls_visibility_changed, timeout=1000) as shown:
+    qtbot.waitUntil(lambda: not window.controls.isVisible(), timeout=10_000)
+    with qtbot.waitSignal(window.controls_visibility_changed, timeout=10_000) as shown:
         event = QMouseEvent(
             QEvent.Type.MouseMove,
             QPointF(100, 100),
@@ -198,7 +199,7 @@ def test_controls_fade_when_still_and_return_on_move(qtbot) -> None:  # noqa: AN
     assert shown.args == [True]
     assert window.controls.isVisible()
     # ... and fade again after the next still moment.
-    with qtbot.waitSignal(window.controls_visibility_changed, timeout=2000) as again:
+    with qtbot.waitSignal(window.controls_visibility_changed, timeout=10_000) as again:
         pass
     assert again.args == [False]
 
@@ -206,21 +207,21 @@ def test_controls_fade_when_still_and_return_on_move(qtbot) -> None:  # noqa: AN
 def test_controls_emit_actions(qtbot) -> None:  # noqa: ANN001
     window = make_call_window(qtbot)
     window.set_phase(CallPhase.CONNECTED)
-    with qtbot.waitSignal(window.mute_toggled, timeout=1000) as muted:
+    with qtbot.waitSignal(window.mute_toggled, timeout=10_000) as muted:
         qtbot.mouseClick(window.mute_button, Qt.MouseButton.LeftButton)
     assert muted.args == [True]
     assert window.mute_item.caption.text() == "Unmute"
-    with qtbot.waitSignal(window.camera_toggled, timeout=1000) as camera:
+    with qtbot.waitSignal(window.camera_toggled, timeout=10_000) as camera:
         qtbot.mouseClick(window.camera_button, Qt.MouseButton.LeftButton)
     assert camera.args == [False]
     assert not window.self_view.isVisible()
     assert not window.switch_button.isEnabled()
     window.set_camera_enabled(True)
-    with qtbot.waitSignal(window.switch_camera_requested, timeout=1000):
+    with qtbot.waitSignal(window.switch_camera_requested, timeout=10_000):
         qtbot.mouseClick(window.switch_button, Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(window.pip_requested, timeout=1000):
+    with qtbot.waitSignal(window.pip_requested, timeout=10_000):
         qtbot.mouseClick(window.pip_button, Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(window.hangup_requested, timeout=1000):
+    with qtbot.waitSignal(window.hangup_requested, timeout=10_000):
         qtbot.mouseClick(window.hangup_button, Qt.MouseButton.LeftButton)
 
 
@@ -246,7 +247,7 @@ def test_video_letterboxed_and_self_view_inside(qtbot) -> None:  # noqa: ANN001
     window = make_call_window(qtbot)
     window.resize(900, 600)
     window.set_phase(CallPhase.CONNECTED)
-    with qtbot.waitSignal(window.remote_video.first_frame, timeout=1000):
+    with qtbot.waitSignal(window.remote_video.first_frame, timeout=10_000):
         window.remote_video.push_frame(frame(640, 360))
     rect = window.remote_video.video_rect()
     assert rect.width() == 900 and rect.height() == round(900 * 9 / 16)
@@ -286,10 +287,10 @@ def test_video_letterboxed_and_self_view_inside(qtbot) -> None:  # noqa: ANN001
 def test_minimise_and_close_report_call_goes_on(qtbot) -> None:  # noqa: ANN001
     window = make_call_window(qtbot)
     window.set_phase(CallPhase.CONNECTED)
-    with qtbot.waitSignal(window.minimized, timeout=1000):
+    with qtbot.waitSignal(window.minimized, timeout=10_000):
         window.showMinimized()
     window.showNormal()
-    with qtbot.waitSignal(window.hidden_during_call, timeout=1000):
+    with qtbot.waitSignal(window.hidden_during_call, timeout=10_000):
         window.close()
 
 

@@ -88,22 +88,22 @@ def test_snaps_to_nearest_corner_on_release(qtbot) -> None:  # noqa: ANN001
     # From bottom-right, drag towards the upper-left quadrant (past the middle).
     start = pip.pos()
     delta = QPoint(area.left() + 60 - start.x(), area.top() + 40 - start.y())
-    with qtbot.waitSignal(pip.snapped, timeout=2000) as blocker:
+    with qtbot.waitSignal(pip.snapped, timeout=10_000) as blocker:
         drag(pip, QPoint(pip.width() // 2, pip.height() // 2), delta)
     assert blocker.args[0] == top_left
     assert pip.pos() == top_left
     # A small drag that stays in the upper-left quadrant snaps back to the same corner.
-    with qtbot.waitSignal(pip.snapped, timeout=2000):
+    with qtbot.waitSignal(pip.snapped, timeout=10_000):
         drag(pip, QPoint(pip.width() // 2, pip.height() // 2), QPoint(40, 30))
     assert pip.pos() == top_left
     # Drag into the upper-right quadrant.
     delta = QPoint(area.right() - 100 - pip.x() - pip.width(), 10)
-    with qtbot.waitSignal(pip.snapped, timeout=2000):
+    with qtbot.waitSignal(pip.snapped, timeout=10_000):
         drag(pip, QPoint(pip.width() // 2, pip.height() // 2), delta)
     assert pip.pos() == top_right
     # And down to the lower-left.
     delta = QPoint(area.left() + 30 - pip.x(), area.bottom() - pip.height() - 50 - pip.y())
-    with qtbot.waitSignal(pip.snapped, timeout=2000):
+    with qtbot.waitSignal(pip.snapped, timeout=10_000):
         drag(pip, QPoint(pip.width() // 2, pip.height() // 2), delta)
     assert pip.pos() == bottom_left
     assert bottom_right != bottom_left
@@ -113,7 +113,7 @@ def test_resize_keeps_aspect_ratio(qtbot) -> None:  # noqa: ANN001
     pip = make_pip(qtbot)
     start = pip.geometry()
     # Drag the top-left corner outwards (the window sits in the bottom-right corner).
-    with qtbot.waitSignal(pip.snapped, timeout=2000):
+    with qtbot.waitSignal(pip.snapped, timeout=10_000):
         drag(pip, QPoint(2, 2), QPoint(-80, -20))
     assert pip.width() > start.width()
     assert abs(pip.width() / pip.height() - 16 / 9) < 0.02
@@ -121,15 +121,15 @@ def test_resize_keeps_aspect_ratio(qtbot) -> None:  # noqa: ANN001
     assert pip.pos() in pip.corner_positions(available())
     # A pure vertical edge drag changes the width too.
     before = pip.size()
-    with qtbot.waitSignal(pip.snapped, timeout=2000):
+    with qtbot.waitSignal(pip.snapped, timeout=10_000):
         drag(pip, QPoint(pip.width() // 2, 1), QPoint(0, 60))
     assert pip.height() < before.height()
     assert abs(pip.width() / pip.height() - 16 / 9) < 0.02
     # Never below the minimum width, never over the screen share.
-    with qtbot.waitSignal(pip.snapped, timeout=2000):
+    with qtbot.waitSignal(pip.snapped, timeout=10_000):
         drag(pip, QPoint(1, pip.height() // 2), QPoint(2000, 0))
     assert pip.width() == PipWindow.MIN_WIDTH
-    with qtbot.waitSignal(pip.snapped, timeout=2000):
+    with qtbot.waitSignal(pip.snapped, timeout=10_000):
         drag(pip, QPoint(1, pip.height() // 2), QPoint(-3000, 0))
     assert pip.width() <= available().width() * PipWindow.MAX_SCREEN_FRACTION + 1
     assert pip.height() <= available().height() * PipWindow.MAX_SCREEN_FRACTION + 1
@@ -150,7 +150,7 @@ def test_follows_portrait_video(qtbot) -> None:  # noqa: ANN001
     pip = make_pip(qtbot)
     image = QImage(360, 640, QImage.Format.Format_RGB32)
     image.fill(QColor("teal"))
-    with qtbot.waitSignal(pip.snapped, timeout=2000):
+    with qtbot.waitSignal(pip.snapped, timeout=10_000):
         pip.push_remote_frame(image)
     assert abs(pip.width() / pip.height() - 9 / 16) < 0.02
     assert pip.pos() in pip.corner_positions(available())
@@ -158,7 +158,7 @@ def test_follows_portrait_video(qtbot) -> None:  # noqa: ANN001
 
 def test_double_click_returns_to_call(qtbot) -> None:  # noqa: ANN001
     pip = make_pip(qtbot)
-    with qtbot.waitSignal(pip.return_to_call_requested, timeout=1000):
+    with qtbot.waitSignal(pip.return_to_call_requested, timeout=10_000):
         qtbot.mouseDClick(pip, Qt.MouseButton.LeftButton, pos=pip.rect().center())
 
 
@@ -168,12 +168,12 @@ def test_hover_controls(qtbot) -> None:  # noqa: ANN001
     assert not pip.controls.isVisible()
     pip.set_controls_visible(True)
     assert pip.controls.isVisible()
-    with qtbot.waitSignal(pip.hangup_requested, timeout=1000):
+    with qtbot.waitSignal(pip.hangup_requested, timeout=10_000):
         qtbot.mouseClick(pip.hangup_button, Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(pip.mute_toggled, timeout=1000) as muted:
+    with qtbot.waitSignal(pip.mute_toggled, timeout=10_000) as muted:
         qtbot.mouseClick(pip.mute_button, Qt.MouseButton.LeftButton)
     assert muted.args == [True]
-    with qtbot.waitSignal(pip.camera_toggled, timeout=1000) as camera:
+    with qtbot.waitSignal(pip.camera_toggled, timeout=10_000) as camera:
         qtbot.mouseClick(pip.camera_button, Qt.MouseButton.LeftButton)
     assert camera.args == [False]
     assert not pip.local.isVisible()
@@ -184,6 +184,6 @@ def test_reclamps_when_screen_shrinks(qtbot) -> None:  # noqa: ANN001
     # Pretend it was left off-screen (its monitor went away); the next screen change
     # brings it back into a corner of the screen it is nearest to.
     pip.move(available().right() + 500, available().bottom() + 500)
-    with qtbot.waitSignal(pip.snapped, timeout=2000):
+    with qtbot.waitSignal(pip.snapped, timeout=10_000):
         pip.reclamp()
     assert pip.pos() in pip.corner_positions(available())

@@ -4,6 +4,7 @@ to artifacts/screenshots/ for a human to look at. Skipped without Xvfb."""
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -32,14 +33,48 @@ SHOTS = {
 }
 
 
-def _free_display() -> int:
-    for number in range(99, 140):
-        if (
-            not Path(f"/tmp/.X{number}-lock").exists()
-            and not Path(f"/tmp/.X11-unix/X{number}").exists()
-        ):
-            return number
-    pytest.skip("no free X display number")
+def _read_line(fd: int, within: float) -> str:
+    """The display number Xvfb writes once it accepts connections, up to its newline; EOF
+    means it exited. Xvfb writes the number and the newline separately and dies if the pipe
+    is closed in between, so read the whole line before closing."""
+    data = b""
+    deadline = time.monotonic() + within
+    while not data.endswith(b"\n"):
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(fd, 64) if ready else b""
+        if not chunk:
+            break
+        data += chunk
+    return data.decode(errors="replace").strip()
+
+
+def _start_xvfb(xvfb: str) -> tuple[subprocess.Popen[bytes], int]:
+    """Start Xvfb on the first display number it can take from :99 up. Xvfb's own lock file
+    decides (a number in use makes it exit), and ``-displayfd`` says when it accepts
+    connections: no guessing from files in /tmp, no race with another run starting its own
+    server at the same time."""
+    for number in range(99, 160):
+        read_end, write_end = os.pipe()
+        try:
+            server = subprocess.Popen(
+                [xvfb, f":{number}", "-displayfd", str(write_end)]
+                + ["-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(write_end,),
+            )
+            os.close(write_end)
+            write_end = -1
+            answer = _read_line(read_end, 30)
+        finally:
+            os.close(read_end)
+            if write_end != -1:
+                os.close(write_end)
+        if answer == str(number):
+            return server, number
+        server.kill()
+        server.wait(10)
+    pytest.skip("Xvfb did not start")
 
 
 @pytest.mark.slow
@@ -48,18 +83,8 @@ def test_screenshots_under_xvfb() -> None:
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         pytest.skip("Xvfb not installed")
-    number = _free_display()
-    server = subprocess.Popen(
-        [xvfb, f":{number}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, number = _start_xvfb(xvfb)
     try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.skip("Xvfb did not start")
-            time.sleep(0.05)
         out = ROOT / "artifacts" / "screenshots"
         env = dict(
             os.environ,
@@ -81,4 +106,8 @@ def test_screenshots_under_xvfb() -> None:
                 assert (out / name).stat().st_size > 1000, name
     finally:
         server.terminate()
-        server.wait(5)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -79,7 +79,7 @@ async def close_side(side: Side) -> None:
 
 
 async def until(
-    predicate: Callable[[], Any], within: float = 10.0, what: str = "condition"
+    predicate: Callable[[], Any], within: float = 20.0, what: str = "condition"
 ) -> None:
     """Let the loop (and Qt, through qasync) run until ``predicate`` holds."""
     loop = asyncio.get_running_loop()
