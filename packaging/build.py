@@ -172,6 +172,7 @@ def build_bundle(clean: bool) -> float:
     elapsed = time.monotonic() - started
     if LINUX:
         strip_bundle(BUNDLE)
+        drop_dangling_links(BUNDLE)
     target = DIST / f"{about.APP_NAME}.app" if MACOS else BUNDLE
     exe = BUNDLE / ("risala.exe" if WINDOWS else "risala")
     if not exe.exists():
@@ -215,6 +216,18 @@ def strip_bundle(bundle: Path) -> None:
             log(f"strip skipped {path.name}: {result.stderr.decode(errors='replace').strip()}")
         path.chmod(mode)
     log(f"stripped {len(files)} files: {mib(before)} -> {mib(dir_size(bundle))}")
+
+
+def drop_dangling_links(bundle: Path) -> None:
+    """PyInstaller puts a top-level symlink beside _internal/ for each Qt library it saw,
+    including those the spec pruned afterwards (libQt6Quick.so.6 -> a file that is not
+    there): remove the links that lead nowhere, so the .deb and the tarball carry none."""
+    dangling = [p for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]
+    for path in dangling:
+        path.unlink()
+    if dangling:
+        log(f"removed {len(dangling)} dangling symlinks: "
+            + ", ".join(sorted(p.name for p in dangling)))
 
 
 # --- Linux: .tar.gz and .deb -------------------------------------------------------------------

@@ -139,6 +139,8 @@ def test_bundle_carries_only_what_the_app_uses(built: Path) -> None:
         assert not [n for n in names if unwanted in n], f"{unwanted} is in the bundle"
     # Linux cameras go through PyAV's V4L2 input (media.devices.CAMERA_BACKEND): Qt's FFmpeg
     # multimedia plugin, its own FFmpeg and the QtQuick/QtQml it links must stay out.
+    present = {p.relative_to(internal).as_posix() for p in internal.rglob("*") if p.exists()}
+    assert present == names, f"dangling symlinks: {sorted(names - present)[:5]}"
     for unwanted in ("plugins/multimedia/", "Qt/lib/libavcodec.so", "Qt/lib/libavformat.so",
                      "Qt/lib/libswscale.so", "libQt6Quick.so", "libQt6Qml.so",
                      "libQt6FFmpegStub", "networkinformation/libqglib", "libgio-2.0"):
