@@ -23,7 +23,8 @@ apt_packages=(
     libxcb-render-util0 fonts-noto-core fonts-dejavu-core fonts-noto-color-emoji
 )
 if [ "$with_test" = 1 ]; then
-    apt_packages+=(xvfb xauth x11-utils xdotool postgresql coturn dpkg-dev binutils)
+    apt_packages+=(xvfb xauth x11-utils xdotool postgresql coturn dpkg-dev binutils
+                   pulseaudio pulseaudio-utils)
 fi
 
 if [ -n "$sudo_cmd" ] || [ "$(id -u)" = "0" ]; then

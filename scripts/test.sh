@@ -22,5 +22,19 @@ if [ -z "${RISALA_TEST_POSTGRES_DSN:-}" ] && command -v pg_lsclusters >/dev/null
     fi
 fi
 
+# A PulseAudio server with a null speaker and microphone, for the audio playback test and
+# the packaged build's self-test (tests skip the audio checks when none is reachable).
+if [ -z "${PULSE_SERVER:-}" ] && command -v pulseaudio >/dev/null 2>&1; then
+    pulse_dir=$(mktemp -d /tmp/risala-pulse.XXXXXX)
+    if pulseaudio --daemonize=yes --exit-idle-time=-1 --disallow-exit -n \
+            --load="module-native-protocol-unix socket=$pulse_dir/native auth-anonymous=1" \
+            --load="module-null-sink sink_name=risala_null" \
+            --load="module-null-source source_name=risala_mic" \
+            --log-target="file:$pulse_dir/pulse.log" 2>/dev/null; then
+        export PULSE_SERVER="unix:$pulse_dir/native"
+        pactl info >/dev/null 2>&1 || echo "test: PulseAudio did not answer; audio tests skip" >&2
+    fi
+fi
+
 .venv/bin/lint-imports
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
