@@ -17,9 +17,16 @@ class FakeMessageSource:
         self.item_calls = 0
 
     def _item(self, i: int) -> MessageItem:
-        return MessageItem(key=i, chat_id=self.chat_id, sender_id=1 + i % 2, sender_name=f"User {1 + i % 2}",
-                           date=1_700_000_000 + i * 60, text=f"message {i}" + (" مرحبا" if i % 7 == 0 else ""),
-                           outgoing=i % 2 == 0, delivery="sent" if i % 2 == 0 else "")
+        return MessageItem(
+            key=i,
+            chat_id=self.chat_id,
+            sender_id=1 + i % 2,
+            sender_name=f"User {1 + i % 2}",
+            date=1_700_000_000 + i * 60,
+            text=f"message {i}" + (" مرحبا" if i % 7 == 0 else ""),
+            outgoing=i % 2 == 0,
+            delivery="sent" if i % 2 == 0 else "",
+        )
 
     async def page(self, chat_id: int, before_id: int | None, limit: int) -> list[int]:
         await asyncio.sleep(0)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.helpers.client import PASSWORD, memory_keyring, no_keyring, signed_up_client
 from tests.helpers.relay import start_relay
-from tests.ui.util import _controller, sign_up, signal_wait, until
+from tests.ui.util import SignalRecorder, _controller, sign_up, signal_wait, until
 
 
 def test_no_keychain_hides_remember(tmp_path: Path, arun) -> None:
@@ -119,8 +119,14 @@ def test_revoked_session_returns_to_sign_in(tmp_path: Path, arun) -> None:
         laptop = await signed_up_client_as_second_device(relay.url, tmp_path)
         try:
             victim = next(s for s in await laptop.account.sessions() if not s.current)
-            await laptop.account.revoke_session(victim.id)
-            (page,) = await signal_wait(a.auth_shown, 60)
+            # Listen first: the relay may end ghada's session, and the UI show the sign-in
+            # page, before the laptop's revoke request even returns.
+            auth_shown = SignalRecorder(a.auth_shown)
+            try:
+                await laptop.account.revoke_session(victim.id)
+                (page,) = await auth_shown.next(60, "sign-in page after the revoke")
+            finally:
+                auth_shown.close()
             assert page == "account"
             account = a.auth_window.account_page
             assert account.mode == "sign_in"

@@ -45,6 +45,31 @@ async def signal_wait(signal: Any, within: float = 30.0) -> tuple:
             pass
 
 
+class SignalRecorder:
+    """Records a Qt signal's emissions from the moment it is made: make it *before* the
+    action that leads to the signal, then ``await recorder.next()``. (``signal_wait`` after
+    an awaited action misses a signal emitted while that action was awaited.)"""
+
+    def __init__(self, signal: Any) -> None:
+        self.signal = signal
+        self.emitted: list[tuple] = []
+        signal.connect(self._record)
+
+    def _record(self, *args: Any) -> None:
+        self.emitted.append(args)
+
+    async def next(self, within: float = 30.0, what: str = "") -> tuple:
+        """The first emission not yet returned (waiting for it if needed)."""
+        await until(lambda: self.emitted, within, what or str(self.signal))
+        return self.emitted.pop(0)
+
+    def close(self) -> None:
+        try:
+            self.signal.disconnect(self._record)
+        except (RuntimeError, TypeError):
+            pass
+
+
 def _texts(w) -> list[str]:
     m = w.message_model
     out = []
