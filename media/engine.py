@@ -198,10 +198,12 @@ class AiortcEngine:
         sent = received = 0
         for stat in report.values():
             if stat.type == "remote-inbound-rtp":
-                rtts.append(stat.roundTripTime)
-                losses.append(
-                    stat.fractionLost / 256 if stat.fractionLost > 1 else stat.fractionLost
-                )
+                # aiortc reports no round-trip time until an RTCP round trip completed, and
+                # fractionLost as the raw 8-bit RTCP field (lost packets out of 256).
+                if stat.roundTripTime is not None:
+                    rtts.append(stat.roundTripTime)
+                if stat.fractionLost is not None:
+                    losses.append(stat.fractionLost / 256)
             elif stat.type == "transport":
                 sent += stat.bytesSent
                 received += stat.bytesReceived

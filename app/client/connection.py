@@ -355,9 +355,12 @@ class Connection:
             min_delay = 0.0
             detail = ""
             try:
-                ws = await self.http.ws_connect(
-                    self.ws_url, heartbeat=self._heartbeat, max_msg_size=MAX_FRAME_BYTES * 2
-                )
+                # A relay that accepts TCP but never answers the upgrade must not stall the
+                # client for aiohttp's default five minutes: same bound as the hello.
+                async with asyncio.timeout(self._hello_timeout):
+                    ws = await self.http.ws_connect(
+                        self.ws_url, heartbeat=self._heartbeat, max_msg_size=MAX_FRAME_BYTES * 2
+                    )
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                 detail = f"cannot reach relay: {exc}" or type(exc).__name__
             else:

@@ -98,7 +98,10 @@ def to_store_user(u: wire.User) -> models.User:
 
 
 def _save_chat(store: Store, me: int, chat: wire.Chat, changes: AppliedChanges) -> None:
-    store.upsert_chats([to_store_chat(me, chat)])
+    # The relay's count covers history this device may not hold yet (a new device keeps
+    # only the latest page), so it replaces the local count up to the chat's last message.
+    unread = {chat.id: models.UnreadCount(count=chat.unread_count, up_to_id=chat.last_message_id)}
+    store.upsert_chats([to_store_chat(me, chat)], unread=unread)
     store.set_members(
         chat.id,
         [models.ChatMember(chat_id=chat.id, user_id=m.user_id, role=m.role) for m in chat.members],

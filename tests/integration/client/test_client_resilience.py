@@ -158,6 +158,11 @@ async def test_offline_client_catches_up_to_the_same_state(
         try:
             await fresh.account.sign_in("bob", "correct horse battery")
             assert await fresh.sync.wait_synced(10)
+            # before any older page is loaded, the unread count already covers all history
+            bob_group = await bob.chats.chat(group)
+            fresh_group = await fresh.chats.chat(group)
+            assert bob_group is not None and fresh_group is not None
+            assert fresh_group.unread_count == bob_group.unread_count > 50
             fresh_state = await state_of(fresh)
             assert fresh_state == await state_of(bob)  # identical, read marks included
         finally:

@@ -177,6 +177,38 @@ async def test_unreachable_relay_is_offline_with_retry(fake: FakeRelay) -> None:
     assert all(e.retry_in is not None and e.retry_in <= 0.1 for e in offline)
 
 
+async def test_relay_that_never_answers_the_upgrade_is_offline_quickly() -> None:
+    """A server that accepts TCP and stays silent must not hold the client for aiohttp's
+    default five-minute timeout: the connection gives up after ``hello_timeout``, retries."""
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)
+        await reader.read()  # never answers; returns when the client gives up
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    bus = EventBus()
+    events: list[Event] = []
+    bus.subscribe(events.append)
+    conn = make_conn(f"http://127.0.0.1:{port}", bus, hello_timeout=0.3)
+    conn.start()
+    try:
+        async with asyncio.timeout(20):
+            while not any(
+                isinstance(e, ConnectionStateChanged) and e.state is ConnectionState.OFFLINE
+                for e in events
+            ):
+                await asyncio.sleep(0.05)
+        assert accepted, "the client never reached the silent server"
+    finally:
+        await conn.close()
+        server.close()
+        for writer in accepted:
+            writer.close()
+        await server.wait_closed()
+
+
 async def test_revoked_token_stops_retrying(fake: FakeRelay) -> None:
     fake.hello_error = "token_revoked"
     conn = make_conn(fake.url)
