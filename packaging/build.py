@@ -162,8 +162,14 @@ def build_bundle(clean: bool) -> float:
     ensure_icons()
     started = time.monotonic()
     cmd = [
-        sys.executable, "-m", "PyInstaller", "--noconfirm",
-        "--distpath", str(DIST), "--workpath", str(BUILD / "pyinstaller"),
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--distpath",
+        str(DIST),
+        "--workpath",
+        str(BUILD / "pyinstaller"),
         str(PACKAGING / "risala.spec"),
     ]
     if clean:
@@ -204,9 +210,12 @@ def strip_bundle(bundle: Path) -> None:
     before = dir_size(bundle)
     internal = bundle / "_internal"
     files = [
-        p for p in internal.rglob("*")
-        if p.is_file() and not p.is_symlink()
-        and "PySide6" not in p.relative_to(internal).parts and _is_elf(p)
+        p
+        for p in internal.rglob("*")
+        if p.is_file()
+        and not p.is_symlink()
+        and "PySide6" not in p.relative_to(internal).parts
+        and _is_elf(p)
     ]
     for path in files:
         mode = path.stat().st_mode
@@ -226,8 +235,10 @@ def drop_dangling_links(bundle: Path) -> None:
     for path in dangling:
         path.unlink()
     if dangling:
-        log(f"removed {len(dangling)} dangling symlinks: "
-            + ", ".join(sorted(p.name for p in dangling)))
+        log(
+            f"removed {len(dangling)} dangling symlinks: "
+            + ", ".join(sorted(p.name for p in dangling))
+        )
 
 
 # --- Linux: .tar.gz and .deb -------------------------------------------------------------------
@@ -239,8 +250,7 @@ def build_tar() -> Path:
     started = time.monotonic()
     with tarfile.open(out, "w:gz", compresslevel=6) as tar:
         tar.add(BUNDLE, arcname=f"risala-{about.version()}")
-    log(f"{out.relative_to(ROOT)}: {mib(out.stat().st_size)} in "
-        f"{time.monotonic() - started:.0f} s")
+    log(f"{out.relative_to(ROOT)}: {mib(out.stat().st_size)} in {time.monotonic() - started:.0f} s")
     return out
 
 
@@ -277,8 +287,10 @@ def build_deb() -> Path:
     shutil.copyfile(icons / "risala.svg", hicolor / "scalable" / "apps" / f"{about.APP_ID}.svg")
     metainfo = root / "usr" / "share" / "metainfo"
     metainfo.mkdir(parents=True)
-    shutil.copyfile(PACKAGING / "linux" / f"{about.APP_ID}.metainfo.xml",
-                    metainfo / f"{about.APP_ID}.metainfo.xml")
+    shutil.copyfile(
+        PACKAGING / "linux" / f"{about.APP_ID}.metainfo.xml",
+        metainfo / f"{about.APP_ID}.metainfo.xml",
+    )
     doc = root / "usr" / "share" / "doc" / "risala"
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(
@@ -320,8 +332,7 @@ def build_deb() -> Path:
     )
     out = DIST / f"risala_{version}_{arch}.deb"
     run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(root), str(out)])
-    log(f"{out.relative_to(ROOT)}: {mib(out.stat().st_size)} in "
-        f"{time.monotonic() - started:.0f} s")
+    log(f"{out.relative_to(ROOT)}: {mib(out.stat().st_size)} in {time.monotonic() - started:.0f} s")
     return out
 
 
@@ -340,8 +351,22 @@ def build_dmg() -> Path:
     (staging / "Applications").symlink_to("/Applications")
     out = DIST / f"{about.APP_NAME}-{about.version()}.dmg"
     out.unlink(missing_ok=True)
-    run(["hdiutil", "create", "-volname", about.APP_NAME, "-srcfolder", str(staging),
-         "-fs", "HFS+", "-format", "UDZO", "-ov", str(out)])
+    run(
+        [
+            "hdiutil",
+            "create",
+            "-volname",
+            about.APP_NAME,
+            "-srcfolder",
+            str(staging),
+            "-fs",
+            "HFS+",
+            "-format",
+            "UDZO",
+            "-ov",
+            str(out),
+        ]
+    )
     log(f"{out.relative_to(ROOT)}: {mib(out.stat().st_size)}")
     return out
 
@@ -368,12 +393,21 @@ def build_installer() -> Path:
     if iscc is None:
         raise SystemExit("build: Inno Setup's ISCC.exe not found (choco install innosetup)")
     numeric = ".".join((re.findall(r"\d+", about.version()) + ["0", "0", "0"])[:3])
-    run([iscc, f"/DAppVersion={about.version()}", f"/DAppNumericVersion={numeric}",
-         f"/DAppName={about.APP_NAME}", f"/DAppPublisher={about.ORGANIZATION}",
-         f"/DAppCopyright={about.COPYRIGHT}", f"/DAppURL={about.HOMEPAGE}",
-         f"/DSourceDir={BUNDLE}", f"/DOutputDir={DIST}",
-         f"/DIconFile={ROOT / 'resources' / 'icons' / 'risala.ico'}",
-         str(PACKAGING / "windows" / "risala.iss")])
+    run(
+        [
+            iscc,
+            f"/DAppVersion={about.version()}",
+            f"/DAppNumericVersion={numeric}",
+            f"/DAppName={about.APP_NAME}",
+            f"/DAppPublisher={about.ORGANIZATION}",
+            f"/DAppCopyright={about.COPYRIGHT}",
+            f"/DAppURL={about.HOMEPAGE}",
+            f"/DSourceDir={BUNDLE}",
+            f"/DOutputDir={DIST}",
+            f"/DIconFile={ROOT / 'resources' / 'icons' / 'risala.ico'}",
+            str(PACKAGING / "windows" / "risala.iss"),
+        ]
+    )
     out = DIST / f"{about.APP_NAME}-{about.version()}-setup.exe"
     log(f"{out.relative_to(ROOT)}: {mib(out.stat().st_size)}")
     return out
@@ -385,13 +419,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tar", action="store_true", help="Linux: build a .tar.gz")
     parser.add_argument("--dmg", action="store_true", help="macOS: build a .dmg")
     parser.add_argument("--installer", action="store_true", help="Windows: Inno Setup .exe")
-    parser.add_argument("--skip-build", action="store_true",
-                        help="package the existing dist/risala instead of rebuilding it")
+    parser.add_argument(
+        "--skip-build",
+        action="store_true",
+        help="package the existing dist/risala instead of rebuilding it",
+    )
     parser.add_argument("--clean", action="store_true", help="drop PyInstaller's caches first")
     args = parser.parse_args(argv)
 
-    log(f"{about.APP_NAME} {about.version()} on {sys.platform} with Python "
-        f"{platform.python_version()} ({sys.executable})")
+    log(
+        f"{about.APP_NAME} {about.version()} on {sys.platform} with Python "
+        f"{platform.python_version()} ({sys.executable})"
+    )
     started = time.monotonic()
     if not args.skip_build:
         build_bundle(args.clean)

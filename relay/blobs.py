@@ -76,14 +76,16 @@ async def put_blob(request: web.Request) -> web.StreamResponse:
                     break
                 size += len(chunk)
                 if size > MAX_BLOB_BYTES:
-                    return _error(413, ErrorCode.BLOB_TOO_LARGE,
-                                  f"blobs are at most {MAX_BLOB_BYTES} bytes")
+                    return _error(
+                        413, ErrorCode.BLOB_TOO_LARGE, f"blobs are at most {MAX_BLOB_BYTES} bytes"
+                    )
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()
             if digest.hexdigest() != sha256:
-                return _error(400, ErrorCode.BLOB_HASH_MISMATCH,
-                              "the body's SHA-256 differs from the path")
+                return _error(
+                    400, ErrorCode.BLOB_HASH_MISMATCH, "the body's SHA-256 differs from the path"
+                )
             await asyncio.to_thread(os.fsync, out.fileno())
         final.parent.mkdir(exist_ok=True)
         os.replace(tmp, final)
@@ -94,8 +96,11 @@ async def put_blob(request: web.Request) -> web.StreamResponse:
         query = select(blobs.c.sha256).where(blobs.c.sha256 == sha256)
         known = (await tx.conn.execute(query)).first()
         if known is None:
-            await tx.conn.execute(insert(blobs).values(
-                sha256=sha256, size=size, created=time.time(), uploader_id=session.user.id))
+            await tx.conn.execute(
+                insert(blobs).values(
+                    sha256=sha256, size=size, created=time.time(), uploader_id=session.user.id
+                )
+            )
 
     await relay.db.write(job)
     return web.json_response({"sha256": sha256, "size": size}, status=201)
@@ -112,7 +117,10 @@ async def get_blob(request: web.Request) -> web.StreamResponse:
     path = blob_path(relay.config.blob_dir, sha256)
     if not path.is_file():
         return _error(404, ErrorCode.BLOB_NOT_FOUND, "no such blob")
-    return web.FileResponse(path, headers={
-        "Content-Type": "application/octet-stream",
-        "Cache-Control": "private, max-age=31536000, immutable",
-    })
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": "application/octet-stream",
+            "Cache-Control": "private, max-age=31536000, immutable",
+        },
+    )

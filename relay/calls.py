@@ -56,9 +56,16 @@ class Call:
     grace: dict[int, asyncio.Task[None]] = field(default_factory=dict)
 
     def info(self, ice: list[IceServer]) -> CallInfo:
-        return CallInfo(call_id=self.id, caller_id=self.caller_id, callee_id=self.callee_id,
-                        chat_id=self.chat_id, video=self.video, state=self.state,  # type: ignore[arg-type]
-                        started=self.started, ice_servers=ice)
+        return CallInfo(
+            call_id=self.id,
+            caller_id=self.caller_id,
+            callee_id=self.callee_id,
+            chat_id=self.chat_id,
+            video=self.video,
+            state=self.state,  # type: ignore[arg-type]
+            started=self.started,
+            ice_servers=ice,
+        )
 
     def other(self, user_id: int) -> int:
         return self.callee_id if user_id == self.caller_id else self.caller_id
@@ -93,8 +100,9 @@ class CallManager:
             servers.append(IceServer(urls=list(cfg.stun_urls)))
         if cfg.turn_secret and cfg.turn_urls:
             username, credential = turn_credentials(cfg.turn_secret, user_id, cfg.turn_ttl_seconds)
-            servers.append(IceServer(urls=list(cfg.turn_urls), username=username,
-                                     credential=credential))
+            servers.append(
+                IceServer(urls=list(cfg.turn_urls), username=username, credential=credential)
+            )
         return servers
 
     def _get(self, call_id: str, user_id: int) -> Call:
@@ -135,8 +143,15 @@ class CallManager:
             return (await ensure_direct_chat(relay, tx, me, callee_id))[0].id
 
         chat_id = await relay.db.write(chat_job)
-        call = Call(id=secrets.token_hex(12), caller_id=me, callee_id=callee_id, chat_id=chat_id,
-                    video=video, started=time.time(), caller_conn=conn)
+        call = Call(
+            id=secrets.token_hex(12),
+            caller_id=me,
+            callee_id=callee_id,
+            chat_id=chat_id,
+            video=video,
+            started=time.time(),
+            caller_conn=conn,
+        )
         if not relay.broker.is_online(callee_id):
             await self._record(call, "missed")
             raise RelayError(ErrorCode.PEER_OFFLINE, "the callee is offline (missed call left)")
@@ -146,8 +161,9 @@ class CallManager:
         self.by_user[me] = call
         self.by_user[callee_id] = call
         call.timer = self._spawn(self._ring_timeout(call))
-        self._send(self._callee_side(call),
-                   CallIncoming(call=call.info(self.ice_servers(callee_id))))
+        self._send(
+            self._callee_side(call), CallIncoming(call=call.info(self.ice_servers(callee_id)))
+        )
         return call.info(self.ice_servers(me))
 
     async def accept(self, conn: Connection, call_id: str) -> CallInfo:
@@ -163,10 +179,15 @@ class CallManager:
         if call.timer:
             call.timer.cancel()
             call.timer = None
-        self._send([call.caller_conn], CallStateChanged(
-            call_id=call.id, state="accepted", by_user_id=conn.user_id))
-        self._send(others, CallStateChanged(call_id=call.id, state="ended",
-                                            reason="answered_elsewhere"), skip=conn)
+        self._send(
+            [call.caller_conn],
+            CallStateChanged(call_id=call.id, state="accepted", by_user_id=conn.user_id),
+        )
+        self._send(
+            others,
+            CallStateChanged(call_id=call.id, state="ended", reason="answered_elsewhere"),
+            skip=conn,
+        )
         return call.info(self.ice_servers(conn.user_id))
 
     async def decline(self, conn: Connection, call_id: str) -> None:
@@ -197,13 +218,19 @@ class CallManager:
         target = call.callee_conn if conn.user_id == call.caller_id else call.caller_conn
         if target is None:
             raise RelayError(ErrorCode.PEER_OFFLINE, "the other party is reconnecting")
-        self._send([target], CallSignalEvent(call_id=call.id, from_user_id=conn.user_id,
-                                             sdp_type=sdp_type, sdp=sdp))  # type: ignore[arg-type]
+        self._send(
+            [target],
+            CallSignalEvent(call_id=call.id, from_user_id=conn.user_id, sdp_type=sdp_type, sdp=sdp),
+        )  # type: ignore[arg-type]
 
     # --- endings ------------------------------------------------------------------------
 
     async def _finish(
-        self, call: Call, outcome: CallOutcome, reason: CallEndReason, by: int | None,
+        self,
+        call: Call,
+        outcome: CallOutcome,
+        reason: CallEndReason,
+        by: int | None,
         skip: Connection | None = None,
     ) -> None:
         if self.calls.pop(call.id, None) is None:
@@ -223,14 +250,24 @@ class CallManager:
         from relay.handlers.messages import message_values, store_message
 
         duration = round(time.time() - call.accepted_at, 3) if call.accepted_at else 0.0
-        record = CallRecord(call_id=call.id, caller_id=call.caller_id, video=call.video,
-                            outcome=outcome, duration=duration if outcome == "ended" else 0.0)
+        record = CallRecord(
+            call_id=call.id,
+            caller_id=call.caller_id,
+            video=call.video,
+            outcome=outcome,
+            duration=duration if outcome == "ended" else 0.0,
+        )
         relay = self.relay
 
         async def job(tx: Tx) -> None:
-            await store_message(relay, tx, call.chat_id, call.caller_id,
-                                [call.caller_id, call.callee_id],
-                                message_values("", None, call=record))
+            await store_message(
+                relay,
+                tx,
+                call.chat_id,
+                call.caller_id,
+                [call.caller_id, call.callee_id],
+                message_values("", None, call=record),
+            )
 
         await relay.db.write(job)
 

@@ -29,16 +29,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     s.add_argument("--turn-secret", help="coturn static-auth-secret (use-auth-secret)")
     s.add_argument("--turn-ttl", type=int, default=24 * 3600, help="TURN credential lifetime (s)")
     s.add_argument("--ring-timeout", type=float, help="seconds before a call is missed")
-    s.add_argument("--call-grace", type=float, default=5.0,
-                   help="seconds a call survives a party's connection loss")
+    s.add_argument(
+        "--call-grace",
+        type=float,
+        default=5.0,
+        help="seconds a call survives a party's connection loss",
+    )
     s.add_argument("--session-ttl", type=float, help="seconds an unused session lives")
     s.add_argument("--auth-rate-per-minute", type=int, help="sign-in/up attempts per address")
     s.add_argument("--rate-per-second", type=float, help="requests per second per connection")
     s.add_argument("--rate-burst", type=int, help="request burst per connection")
-    s.add_argument("--send-queue", type=int, default=4096,
-                   help="frames queued per connection before it is closed as too slow")
-    s.add_argument("--fast-password-hashing", action="store_true",
-                   help="weak Argon2id parameters: for tests and benchmarks ONLY")
+    s.add_argument(
+        "--send-queue",
+        type=int,
+        default=4096,
+        help="frames queued per connection before it is closed as too slow",
+    )
+    s.add_argument(
+        "--fast-password-hashing",
+        action="store_true",
+        help="weak Argon2id parameters: for tests and benchmarks ONLY",
+    )
     s.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -52,10 +63,16 @@ def config_from_args(args: argparse.Namespace) -> RelayConfig:
         "session_ttl_seconds": args.session_ttl,
     }
     return RelayConfig(
-        data_dir=args.data, host=args.host, port=args.port, database=args.database,
-        stun_urls=tuple(args.stun_url), turn_urls=tuple(args.turn_url),
-        turn_secret=args.turn_secret, turn_ttl_seconds=args.turn_ttl,
-        call_grace=args.call_grace, send_queue_frames=args.send_queue,
+        data_dir=args.data,
+        host=args.host,
+        port=args.port,
+        database=args.database,
+        stun_urls=tuple(args.stun_url),
+        turn_urls=tuple(args.turn_url),
+        turn_secret=args.turn_secret,
+        turn_ttl_seconds=args.turn_ttl,
+        call_grace=args.call_grace,
+        send_queue_frames=args.send_queue,
         fast_password_hashing=args.fast_password_hashing,
         **{k: v for k, v in optional.items() if v is not None},
     )
@@ -63,8 +80,9 @@ def config_from_args(args: argparse.Namespace) -> RelayConfig:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     config = config_from_args(args)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     try:

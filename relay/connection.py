@@ -67,8 +67,13 @@ def frame_bytes(frames: list[bytes]) -> bytes:
 class Connection:
     """A client connection. Becomes a broker ``Sink`` once authenticated."""
 
-    def __init__(self, relay: Relay, ws: web.WebSocketResponse, address: str,
-                 transport: asyncio.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        relay: Relay,
+        ws: web.WebSocketResponse,
+        address: str,
+        transport: asyncio.BaseTransport | None = None,
+    ) -> None:
         self.relay = relay
         self.ws = ws
         self.address = address
@@ -83,8 +88,11 @@ class Connection:
         self._limit = relay.config.send_queue_frames
         self._close_code: int | None = None
         # uvloop's transports are not asyncio.WriteTransport subclasses: check the methods
-        self._transport = cast(asyncio.WriteTransport, transport) if transport is not None \
-            and hasattr(transport, "get_write_buffer_size") else None
+        self._transport = (
+            cast(asyncio.WriteTransport, transport)
+            if transport is not None and hasattr(transport, "get_write_buffer_size")
+            else None
+        )
         self._loop = asyncio.get_running_loop()
         self._flush_pending = False
         self._blocked = False
@@ -196,8 +204,9 @@ class Connection:
 
     async def on_frame(self, data: bytes) -> None:
         if len(data) > MAX_FRAME_BYTES:
-            self.send(error_frame(ErrorCode.FRAME_TOO_LARGE,
-                                  f"frame exceeds {MAX_FRAME_BYTES} bytes"))
+            self.send(
+                error_frame(ErrorCode.FRAME_TOO_LARGE, f"frame exceeds {MAX_FRAME_BYTES} bytes")
+            )
             return
         wait = self.bucket.take()
         try:
@@ -238,17 +247,21 @@ class Connection:
             self.send(result_frame(frame.id, result))
 
     def _rate_limited(self, request_id: int | None, wait: float) -> None:
-        self.send(error_frame(ErrorCode.RATE_LIMITED, "too many requests", request_id,
-                              round(wait, 3)))
+        self.send(
+            error_frame(ErrorCode.RATE_LIMITED, "too many requests", request_id, round(wait, 3))
+        )
 
     async def _hello(self, frame: Hello) -> None:
         if self.greeted:
             self.send(error_frame(ErrorCode.BAD_FRAME, "hello was already received"))
             return
         if frame.protocol != PROTOCOL_VERSION:
-            self.close_with_error(error_frame(
-                ErrorCode.PROTOCOL_VERSION,
-                f"relay speaks protocol {PROTOCOL_VERSION}, client sent {frame.protocol}"))
+            self.close_with_error(
+                error_frame(
+                    ErrorCode.PROTOCOL_VERSION,
+                    f"relay speaks protocol {PROTOCOL_VERSION}, client sent {frame.protocol}",
+                )
+            )
             return
         if frame.token is None:
             self.greeted = True
@@ -260,8 +273,17 @@ class Connection:
             self.send(error_frame(exc.code, exc.message))
             return
         self.greeted = True
-        self.send(encode(Welcome(protocol=PROTOCOL_VERSION, server_time=time.time(),
-                                 user=session.user, session_id=session.id, seq=session.seq)))
+        self.send(
+            encode(
+                Welcome(
+                    protocol=PROTOCOL_VERSION,
+                    server_time=time.time(),
+                    user=session.user,
+                    session_id=session.id,
+                    seq=session.seq,
+                )
+            )
+        )
         self.attach(session.user, session.id)
 
 
@@ -269,7 +291,9 @@ async def websocket_handler(request: web.Request) -> web.WebSocketResponse:
     """``GET /v1/ws``: the protocol's WebSocket endpoint."""
     relay: Relay = request.app[RELAY_KEY]
     ws = web.WebSocketResponse(
-        max_msg_size=HARD_FRAME_LIMIT, heartbeat=relay.config.heartbeat, compress=False,
+        max_msg_size=HARD_FRAME_LIMIT,
+        heartbeat=relay.config.heartbeat,
+        compress=False,
         decode_text=False,
     )
     await ws.prepare(request)

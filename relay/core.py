@@ -113,8 +113,9 @@ class Relay:
         async def job(tx: Tx) -> Session:
             row = (
                 await tx.conn.execute(
-                    select(sessions.c.id, sessions.c.user_id, sessions.c.last_seen,
-                           sessions.c.revoked).where(sessions.c.token_hash == token_hash)
+                    select(
+                        sessions.c.id, sessions.c.user_id, sessions.c.last_seen, sessions.c.revoked
+                    ).where(sessions.c.token_hash == token_hash)
                 )
             ).first()
             if row is None:
@@ -129,8 +130,13 @@ class Relay:
             )
             user_row = (
                 await tx.conn.execute(
-                    select(users.c.id, users.c.username, users.c.display_name, users.c.bio,
-                           user_seqs.c.seq)
+                    select(
+                        users.c.id,
+                        users.c.username,
+                        users.c.display_name,
+                        users.c.bio,
+                        user_seqs.c.seq,
+                    )
                     .join(user_seqs, user_seqs.c.user_id == users.c.id)
                     .where(users.c.id == row.user_id)
                 )
@@ -138,8 +144,11 @@ class Relay:
             seq = int(user_row.seq)
             if self.state.pending:  # PostgreSQL: seqs of this batch not yet assigned
                 await self.state.flush(tx)
-                seq = (await tx.conn.execute(select(user_seqs.c.seq).where(
-                    user_seqs.c.user_id == row.user_id))).scalar_one()
+                seq = (
+                    await tx.conn.execute(
+                        select(user_seqs.c.seq).where(user_seqs.c.user_id == row.user_id)
+                    )
+                ).scalar_one()
             return Session(row.id, user_from_row(user_row), seq)
 
         return await self.db.write(job)

@@ -23,7 +23,8 @@ class DataDirInUse(RuntimeError):
         who = f"another relay (pid {owner})" if owner else "another relay"
         super().__init__(
             f"data directory {data_dir} is in use by {who}; stop it first or start this "
-            "relay with another --data directory")
+            "relay with another --data directory"
+        )
         self.data_dir = data_dir
         self.owner = owner
 

@@ -72,17 +72,25 @@ class LoopMonitor:
         lags = self.lags
         summary: dict[str, Any] = {
             "ticks": len(lags),
-            "lag_p50_ms": _pct(lags, 0.5), "lag_p99_ms": _pct(lags, 0.99),
-            "lag_p999_ms": _pct(lags, 0.999), "lag_max_ms": round(max(lags, default=0.0), 3),
+            "lag_p50_ms": _pct(lags, 0.5),
+            "lag_p99_ms": _pct(lags, 0.99),
+            "lag_p999_ms": _pct(lags, 0.999),
+            "lag_max_ms": round(max(lags, default=0.0), 3),
             "lags_over_5ms": sum(1 for x in lags if x > 5),
             "lags_over_10ms": sum(1 for x in lags if x > 10),
-            "gc": {str(g): {"count": len(p), "total_ms": round(sum(p), 1),
-                            "max_ms": round(max(p, default=0.0), 3)}
-                   for g, p in self.gc_pauses.items()},
+            "gc": {
+                str(g): {
+                    "count": len(p),
+                    "total_ms": round(sum(p), 1),
+                    "max_ms": round(max(p, default=0.0), 3),
+                }
+                for g, p in self.gc_pauses.items()
+            },
             "spikes_on_cpu_ms": round(sum(c for _, c in self.spikes), 1),
             "spikes_total_ms": round(sum(x for x, _ in self.spikes), 1),
             "involuntary_switches": resource.getrusage(resource.RUSAGE_SELF).ru_nivcsw,
-            "gc_threshold": gc.get_threshold(), "gc_frozen": gc.get_freeze_count(),
+            "gc_threshold": gc.get_threshold(),
+            "gc_frozen": gc.get_freeze_count(),
             **(extra or {}),
         }
         await asyncio.to_thread(self._write, summary)

@@ -25,7 +25,9 @@ _enc = msgspec.json.Encoder()
 
 
 def error_frame(
-    code: ErrorCode, message: str, request_id: int | None = None,
+    code: ErrorCode,
+    message: str,
+    request_id: int | None = None,
     retry_after: float | None = None,
 ) -> bytes:
     return encode(Error(id=request_id, code=code, message=message, retry_after=retry_after))

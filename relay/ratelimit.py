@@ -43,7 +43,8 @@ class AddressLimiter:
         return bucket.take(now)
 
     def _prune(self, now: float) -> None:
-        full = [a for a, b in self._buckets.items()
-                if (now - b.stamp) * b.rate + b.tokens >= b.burst]
+        full = [
+            a for a, b in self._buckets.items() if (now - b.stamp) * b.rate + b.tokens >= b.burst
+        ]
         for address in full:
             del self._buckets[address]

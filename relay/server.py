@@ -115,8 +115,13 @@ async def serve(config: RelayConfig) -> None:
         await stop.wait()
         if monitor is not None:
             db = handle.app[RELAY_KEY].db
-            await monitor.stop({"batches": db.batches, "jobs": db.jobs,
-                                "slow_batches": db.slow_batches[-20:],
-                                "catch_up_ms": db.catch_ups[-20:]})
+            await monitor.stop(
+                {
+                    "batches": db.batches,
+                    "jobs": db.jobs,
+                    "slow_batches": db.slow_batches[-20:],
+                    "catch_up_ms": db.catch_ups[-20:],
+                }
+            )
         log.info("relay stopping")
     log.info("relay stopped")

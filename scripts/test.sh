@@ -36,5 +36,9 @@ if [ -z "${PULSE_SERVER:-}" ] && command -v pulseaudio >/dev/null 2>&1; then
     fi
 fi
 
+# Static checks first: layer contracts, lint and formatting, strict types on the core.
 .venv/bin/lint-imports
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy --strict app relay
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -222,11 +222,38 @@ class CallSignal(Request, tag="call_signal"):
 
 
 ClientFrame = (
-    Hello | Ping | SignUp | SignIn | SignOut | ListSessions | RevokeSession | GetMe | LookupUser
-    | GetUsers | UpdateProfile | OpenDirectChat | CreateGroup | RenameGroup | AddMembers
-    | RemoveMember | SetRole | LeaveChat | GetChats | SendMessage | EditMessage | DeleteMessage
-    | MarkRead | SetTyping | GetHistory | GetUpdates | GetIceServers | CallStart | CallAccept
-    | CallDecline | CallHangup | CallSignal
+    Hello
+    | Ping
+    | SignUp
+    | SignIn
+    | SignOut
+    | ListSessions
+    | RevokeSession
+    | GetMe
+    | LookupUser
+    | GetUsers
+    | UpdateProfile
+    | OpenDirectChat
+    | CreateGroup
+    | RenameGroup
+    | AddMembers
+    | RemoveMember
+    | SetRole
+    | LeaveChat
+    | GetChats
+    | SendMessage
+    | EditMessage
+    | DeleteMessage
+    | MarkRead
+    | SetTyping
+    | GetHistory
+    | GetUpdates
+    | GetIceServers
+    | CallStart
+    | CallAccept
+    | CallDecline
+    | CallHangup
+    | CallSignal
 )
 
 RESULT_TYPES: dict[type[Request], Any] = {
@@ -327,7 +354,13 @@ class CallSignalEvent(Frame, tag="call_signal_event"):
 
 
 ServerFrame = (
-    Welcome | Result | Error | UpdateFrame | Typing | CallIncoming | CallStateChanged
+    Welcome
+    | Result
+    | Error
+    | UpdateFrame
+    | Typing
+    | CallIncoming
+    | CallStateChanged
     | CallSignalEvent
 )
 
@@ -401,4 +434,6 @@ def result_data(request: type[Request], data: Any) -> Any:
     try:
         return msgspec.convert(data, expected)
     except msgspec.ValidationError as exc:
-        raise ProtocolError(ErrorCode.INVALID_FIELD, f"bad result for {request.__name__}: {exc}")
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD, f"bad result for {request.__name__}: {exc}"
+        ) from None

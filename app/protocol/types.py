@@ -161,7 +161,15 @@ class UserUpdated(msgspec.Struct, kw_only=True, frozen=True, tag="user_updated",
     user: User
 
 
-Update = NewMessage | MessageEdited | MessageDeleted | ReadUpdate | ChatUpdated | ChatRemoved | UserUpdated
+Update = (
+    NewMessage
+    | MessageEdited
+    | MessageDeleted
+    | ReadUpdate
+    | ChatUpdated
+    | ChatRemoved
+    | UserUpdated
+)
 
 
 class SeqUpdate(msgspec.Struct, kw_only=True, frozen=True):
@@ -192,7 +200,13 @@ class AuthResult(msgspec.Struct, kw_only=True, frozen=True):
 
 CallState = Literal["ringing", "accepted", "ended"]
 CallEndReason = Literal[
-    "hangup", "declined", "busy", "missed", "cancelled", "peer_offline", "failed",
+    "hangup",
+    "declined",
+    "busy",
+    "missed",
+    "cancelled",
+    "peer_offline",
+    "failed",
     "answered_elsewhere",
 ]
 

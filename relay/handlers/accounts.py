@@ -48,8 +48,9 @@ _USERNAME = re.compile(USERNAME_PATTERN)
 def check_display_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > MAX_DISPLAY_NAME_CHARS:
-        raise RelayError(ErrorCode.INVALID_FIELD,
-                         f"display_name must be 1..{MAX_DISPLAY_NAME_CHARS} characters")
+        raise RelayError(
+            ErrorCode.INVALID_FIELD, f"display_name must be 1..{MAX_DISPLAY_NAME_CHARS} characters"
+        )
     return name
 
 
@@ -65,9 +66,17 @@ async def _new_session(tx: Tx, user_id: int, device: str) -> tuple[str, str]:
     token = new_token()
     session_id = secrets.token_urlsafe(12)
     now = time.time()
-    await tx.conn.execute(insert(sessions).values(
-        id=session_id, user_id=user_id, token_hash=hash_token(token), device=device[:128],
-        created=now, last_seen=now, revoked=False))
+    await tx.conn.execute(
+        insert(sessions).values(
+            id=session_id,
+            user_id=user_id,
+            token_hash=hash_token(token),
+            device=device[:128],
+            created=now,
+            last_seen=now,
+            revoked=False,
+        )
+    )
     return token, session_id
 
 
@@ -80,22 +89,33 @@ async def ping(relay: Relay, conn: Connection, frame: Ping) -> None:
 async def sign_up(relay: Relay, conn: Connection, frame: SignUp) -> AuthResult:
     _auth_rate(relay, conn)
     if not _USERNAME.match(frame.username):
-        raise RelayError(ErrorCode.INVALID_USERNAME,
-                         "usernames are 3-32 of a-z, 0-9 and _ (lower case)")
+        raise RelayError(
+            ErrorCode.INVALID_USERNAME, "usernames are 3-32 of a-z, 0-9 and _ (lower case)"
+        )
     display_name = check_display_name(frame.display_name)
     if not MIN_PASSWORD_CHARS <= len(frame.password) <= MAX_PASSWORD_CHARS:
-        raise RelayError(ErrorCode.WEAK_PASSWORD,
-                         f"passwords are {MIN_PASSWORD_CHARS}..{MAX_PASSWORD_CHARS} characters")
+        raise RelayError(
+            ErrorCode.WEAK_PASSWORD,
+            f"passwords are {MIN_PASSWORD_CHARS}..{MAX_PASSWORD_CHARS} characters",
+        )
     password_hash = await relay.hash_password(frame.password)
 
     async def job(tx: Tx) -> AuthResult:
-        taken = (await tx.conn.execute(
-            select(users.c.id).where(users.c.username == frame.username))).first()
+        taken = (
+            await tx.conn.execute(select(users.c.id).where(users.c.username == frame.username))
+        ).first()
         if taken is not None:
             raise RelayError(ErrorCode.USERNAME_TAKEN, "that username is taken")
-        result = await tx.conn.execute(insert(users).values(
-            username=frame.username, display_name=display_name, bio="",
-            password_hash=password_hash, created=time.time(), seq=0))
+        result = await tx.conn.execute(
+            insert(users).values(
+                username=frame.username,
+                display_name=display_name,
+                bio="",
+                password_hash=password_hash,
+                created=time.time(),
+                seq=0,
+            )
+        )
         user_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         await tx.conn.execute(insert(user_seqs).values(user_id=user_id, seq=0))
         token, session_id = await _new_session(tx, user_id, frame.device)
@@ -115,9 +135,11 @@ async def sign_in(relay: Relay, conn: Connection, frame: SignIn) -> AuthResult:
     _auth_rate(relay, conn)
 
     async def find(db: object) -> tuple[int, str] | None:
-        row = (await db.execute(  # type: ignore[attr-defined]
-            select(users.c.id, users.c.password_hash).where(users.c.username == frame.username)
-        )).first()
+        row = (
+            await db.execute(  # type: ignore[attr-defined]
+                select(users.c.id, users.c.password_hash).where(users.c.username == frame.username)
+            )
+        ).first()
         return (int(row[0]), str(row[1])) if row else None
 
     found = await relay.db.read(find)
@@ -142,15 +164,20 @@ async def _revoke(relay: Relay, user_id: int, session_id: str) -> None:
     async def job(tx: Tx) -> None:
         result = await tx.conn.execute(
             update(sessions)
-            .where(sessions.c.id == session_id, sessions.c.user_id == user_id,
-                   sessions.c.revoked.is_(False))
-            .values(revoked=True))
+            .where(
+                sessions.c.id == session_id,
+                sessions.c.user_id == user_id,
+                sessions.c.revoked.is_(False),
+            )
+            .values(revoked=True)
+        )
         if result.rowcount == 0:
             raise RelayError(ErrorCode.UNKNOWN_SESSION, "no such active session")
 
     await relay.db.write(job)
-    relay.broker.close_session(user_id, session_id, error_frame(
-        ErrorCode.TOKEN_REVOKED, "this session was revoked"))
+    relay.broker.close_session(
+        user_id, session_id, error_frame(ErrorCode.TOKEN_REVOKED, "this session was revoked")
+    )
 
 
 @handles(SignOut)
@@ -164,13 +191,23 @@ async def sign_out(relay: Relay, conn: Connection, frame: SignOut) -> None:
 async def list_sessions(relay: Relay, conn: Connection, frame: ListSessions) -> list[Session]:
     async def query(db: object) -> list[Session]:
         rows = await db.execute(  # type: ignore[attr-defined]
-            select(sessions).where(sessions.c.user_id == conn.user_id,
-                                   sessions.c.revoked.is_(False)).order_by(sessions.c.created))
+            select(sessions)
+            .where(sessions.c.user_id == conn.user_id, sessions.c.revoked.is_(False))
+            .order_by(sessions.c.created)
+        )
         ttl = relay.config.session_ttl_seconds
         now = time.time()
-        return [Session(id=r.id, device=r.device, created=r.created, last_seen=r.last_seen,
-                        current=r.id == conn.session_id)
-                for r in rows if now - r.last_seen <= ttl]
+        return [
+            Session(
+                id=r.id,
+                device=r.device,
+                created=r.created,
+                last_seen=r.last_seen,
+                current=r.id == conn.session_id,
+            )
+            for r in rows
+            if now - r.last_seen <= ttl
+        ]
 
     return await relay.db.read(query)
 
@@ -195,8 +232,11 @@ async def get_me(relay: Relay, conn: Connection, frame: GetMe) -> User:
 @handles(LookupUser)
 async def lookup_user(relay: Relay, conn: Connection, frame: LookupUser) -> User:
     async def query(db: object) -> User | None:
-        row = (await db.execute(  # type: ignore[attr-defined]
-            select(*USER_COLS).where(users.c.username == frame.username.lower()))).first()
+        row = (
+            await db.execute(  # type: ignore[attr-defined]
+                select(*USER_COLS).where(users.c.username == frame.username.lower())
+            )
+        ).first()
         return user_from_row(row) if row else None
 
     user = await relay.db.read(query)
@@ -231,7 +271,8 @@ async def update_profile(relay: Relay, conn: Connection, frame: UpdateProfile) -
         if values:
             my_chats = select(members.c.chat_id).where(members.c.user_id == user_id)
             rows = await tx.conn.execute(
-                select(members.c.user_id).where(members.c.chat_id.in_(my_chats)).distinct())
+                select(members.c.user_id).where(members.c.chat_id.in_(my_chats)).distinct()
+            )
             audience = {int(r[0]) for r in rows} | {user_id}
             payload = encode_update(UserUpdated(user=user))
             await relay.emit(tx, [(uid, payload) for uid in sorted(audience)])

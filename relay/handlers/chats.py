@@ -44,8 +44,9 @@ MANAGERS = ("owner", "admin")
 def check_title(title: str) -> str:
     title = title.strip()
     if not title or len(title) > MAX_GROUP_TITLE_CHARS:
-        raise RelayError(ErrorCode.INVALID_FIELD,
-                         f"group titles are 1..{MAX_GROUP_TITLE_CHARS} characters")
+        raise RelayError(
+            ErrorCode.INVALID_FIELD, f"group titles are 1..{MAX_GROUP_TITLE_CHARS} characters"
+        )
     return title
 
 
@@ -77,8 +78,10 @@ async def publish_chat(
 ) -> Chat:
     """Emit ``chat_updated`` to every member and ``chat_removed`` to ``removed``."""
     parts = await chat_view(tx.conn, chat_id)
-    items = [(m.user_id, encode_update(ChatUpdated(chat=chat_for(parts, m.user_id))))
-             for m in parts["members"]]
+    items = [
+        (m.user_id, encode_update(ChatUpdated(chat=chat_for(parts, m.user_id))))
+        for m in parts["members"]
+    ]
     gone = encode_update(ChatRemoved(chat_id=chat_id))
     items += [(user_id, gone) for user_id in removed]
     await relay.emit(tx, items)
@@ -107,12 +110,17 @@ async def ensure_direct_chat(relay: Relay, tx: Tx, me: int, other: int) -> tuple
         return chat_for(parts, me), False
     now = time.time()
     result = await tx.conn.execute(
-        insert(chats).values(kind="direct", title="", created=now, direct_key=key))
+        insert(chats).values(kind="direct", title="", created=now, direct_key=key)
+    )
     chat_id = int(result.inserted_primary_key[0])  # type: ignore[index]
     relay.state.forget_chat(chat_id)
-    await tx.conn.execute(insert(members), [
-        {"chat_id": chat_id, "user_id": uid, "role": "member", "joined": now, "read_max_id": 0}
-        for uid in (me, other)])
+    await tx.conn.execute(
+        insert(members),
+        [
+            {"chat_id": chat_id, "user_id": uid, "role": "member", "joined": now, "read_max_id": 0}
+            for uid in (me, other)
+        ],
+    )
     return await publish_chat(relay, tx, chat_id, me), True
 
 
@@ -129,10 +137,13 @@ async def create_group(relay: Relay, conn: Connection, frame: CreateGroup) -> Ch
         now = time.time()
         result = await tx.conn.execute(insert(chats).values(kind="group", title=title, created=now))
         chat_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        rows = [{"chat_id": chat_id, "user_id": me, "role": "owner", "joined": now,
-                 "read_max_id": 0}]
-        rows += [{"chat_id": chat_id, "user_id": uid, "role": "member", "joined": now,
-                  "read_max_id": 0} for uid in others]
+        rows = [
+            {"chat_id": chat_id, "user_id": me, "role": "owner", "joined": now, "read_max_id": 0}
+        ]
+        rows += [
+            {"chat_id": chat_id, "user_id": uid, "role": "member", "joined": now, "read_max_id": 0}
+            for uid in others
+        ]
         relay.state.forget_chat(chat_id)
         await tx.conn.execute(insert(members), rows)
         return await publish_chat(relay, tx, chat_id, me)
@@ -172,17 +183,26 @@ async def add_members(relay: Relay, conn: Connection, frame: AddMembers) -> Chat
             raise RelayError(ErrorCode.FORBIDDEN, "only the owner and admins add members")
         new = sorted(set(frame.user_ids) - set(roles))
         if len(roles) + len(new) > MAX_GROUP_MEMBERS:
-            raise RelayError(ErrorCode.TOO_MANY_MEMBERS,
-                             f"groups hold at most {MAX_GROUP_MEMBERS}")
+            raise RelayError(ErrorCode.TOO_MANY_MEMBERS, f"groups hold at most {MAX_GROUP_MEMBERS}")
         await check_users_exist(tx.conn, new)
         if not new:
             parts = await chat_view(tx.conn, frame.chat_id, unread_for=me)
             return chat_for(parts, me)
         now = time.time()
         relay.state.forget_chat(frame.chat_id)
-        await tx.conn.execute(insert(members), [
-            {"chat_id": frame.chat_id, "user_id": uid, "role": "member", "joined": now,
-             "read_max_id": 0} for uid in new])
+        await tx.conn.execute(
+            insert(members),
+            [
+                {
+                    "chat_id": frame.chat_id,
+                    "user_id": uid,
+                    "role": "member",
+                    "joined": now,
+                    "read_max_id": 0,
+                }
+                for uid in new
+            ],
+        )
         return await publish_chat(relay, tx, frame.chat_id, me)
 
     return await relay.db.write(job)
@@ -201,11 +221,15 @@ async def remove_member(relay: Relay, conn: Connection, frame: RemoveMember) -> 
             raise RelayError(ErrorCode.FORBIDDEN, "use leave_chat to leave")
         mine = roles[me]
         if mine == "member" or (mine == "admin" and target != "member"):
-            raise RelayError(ErrorCode.FORBIDDEN,
-                             "owners remove anyone, admins remove members only")
+            raise RelayError(
+                ErrorCode.FORBIDDEN, "owners remove anyone, admins remove members only"
+            )
         relay.state.forget_chat(frame.chat_id)
-        await tx.conn.execute(delete(members).where(
-            members.c.chat_id == frame.chat_id, members.c.user_id == frame.user_id))
+        await tx.conn.execute(
+            delete(members).where(
+                members.c.chat_id == frame.chat_id, members.c.user_id == frame.user_id
+            )
+        )
         return await publish_chat(relay, tx, frame.chat_id, me, removed=[frame.user_id])
 
     return await relay.db.write(job)
@@ -223,13 +247,15 @@ async def set_role(relay: Relay, conn: Connection, frame: SetRole) -> Chat:
             raise RelayError(ErrorCode.UNKNOWN_USER, "that user is not a member")
         if frame.user_id == me:
             raise RelayError(ErrorCode.FORBIDDEN, "hand ownership to another member instead")
-        where = (members.c.chat_id == frame.chat_id)
+        where = members.c.chat_id == frame.chat_id
         relay.state.forget_chat(frame.chat_id)
         if frame.role == "owner":
-            await tx.conn.execute(update(members).where(where, members.c.user_id == me)
-                                  .values(role="admin"))
-        await tx.conn.execute(update(members).where(where, members.c.user_id == frame.user_id)
-                              .values(role=frame.role))
+            await tx.conn.execute(
+                update(members).where(where, members.c.user_id == me).values(role="admin")
+            )
+        await tx.conn.execute(
+            update(members).where(where, members.c.user_id == frame.user_id).values(role=frame.role)
+        )
         return await publish_chat(relay, tx, frame.chat_id, me)
 
     return await relay.db.write(job)
@@ -243,15 +269,16 @@ async def leave_chat(relay: Relay, conn: Connection, frame: LeaveChat) -> None:
         kind, roles = await relay.roles_for(tx, frame.chat_id, me)
         if kind != "group":
             raise RelayError(ErrorCode.FORBIDDEN, "direct chats cannot be left")
-        where = (members.c.chat_id == frame.chat_id)
+        where = members.c.chat_id == frame.chat_id
         relay.state.forget_chat(frame.chat_id)
         await tx.conn.execute(delete(members).where(where, members.c.user_id == me))
         rest = {uid: role for uid, role in roles.items() if uid != me}
         if roles[me] == "owner" and rest:
             admins = [uid for uid, role in rest.items() if role == "admin"]
             heir = admins[0] if admins else next(iter(rest))
-            await tx.conn.execute(update(members).where(where, members.c.user_id == heir)
-                                  .values(role="owner"))
+            await tx.conn.execute(
+                update(members).where(where, members.c.user_id == heir).values(role="owner")
+            )
         if rest:
             await publish_chat(relay, tx, frame.chat_id, me, removed=[me])
         else:
@@ -265,8 +292,12 @@ async def get_chats(relay: Relay, conn: Connection, frame: GetChats) -> list[Cha
     me = conn.user_id
 
     async def query(db: AsyncConnection) -> list[Chat]:
-        ids = [int(r[0]) for r in await db.execute(
-            select(members.c.chat_id).where(members.c.user_id == me).order_by(members.c.chat_id))]
+        ids = [
+            int(r[0])
+            for r in await db.execute(
+                select(members.c.chat_id).where(members.c.user_id == me).order_by(members.c.chat_id)
+            )
+        ]
         views = await chat_views(db, ids, unread_for=me)
         return [chat_for(views[i], me) for i in ids]
 

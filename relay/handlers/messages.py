@@ -76,7 +76,11 @@ def check_attachment(att: Attachment) -> None:
 
 
 async def store_message(
-    relay: Relay, tx: Tx, chat_id: int, sender_id: int, recipients: list[int],
+    relay: Relay,
+    tx: Tx,
+    chat_id: int,
+    sender_id: int,
+    recipients: list[int],
     values: dict[str, Any],
 ) -> Message:
     """Insert a message and emit ``new_message`` to ``recipients``."""
@@ -87,39 +91,64 @@ async def store_message(
 
 
 async def insert_message(
-    relay: Relay, tx: Tx, chat_id: int, sender_id: int, recipients: list[int],
+    relay: Relay,
+    tx: Tx,
+    chat_id: int,
+    sender_id: int,
+    recipients: list[int],
     values: dict[str, Any],
 ) -> Message | None:
     """``store_message``, or None when (sender, random_id) is taken (the unique index)."""
     date = time.time()
     random_id = values.get("random_id")
-    row = {"chat_id": chat_id, "sender_id": sender_id, "date": date, "random_id": random_id,
-           "text": values.get("text", ""), "reply_to": values.get("reply_to"),
-           "forward": values.get("forward"), "attachment": values.get("attachment"),
-           "call": values.get("call"), "edit_date": None, "deleted": False}
+    row = {
+        "chat_id": chat_id,
+        "sender_id": sender_id,
+        "date": date,
+        "random_id": random_id,
+        "text": values.get("text", ""),
+        "reply_to": values.get("reply_to"),
+        "forward": values.get("forward"),
+        "attachment": values.get("attachment"),
+        "call": values.get("call"),
+        "edit_date": None,
+        "deleted": False,
+    }
     message_id = await relay.state.insert_message(tx, row)
     if message_id is None:
         return None
     if random_id:
         relay.state.remember_send(sender_id, random_id, message_id)
     message = Message(
-        id=message_id, chat_id=chat_id, sender_id=sender_id, date=date,
-        text=row["text"], random_id=random_id or 0,
-        reply_to=row["reply_to"], forward=values.get("_forward"),
-        attachment=values.get("_attachment"), call=values.get("_call"))
+        id=message_id,
+        chat_id=chat_id,
+        sender_id=sender_id,
+        date=date,
+        text=row["text"],
+        random_id=random_id or 0,
+        reply_to=row["reply_to"],
+        forward=values.get("_forward"),
+        attachment=values.get("_attachment"),
+        call=values.get("_call"),
+    )
     payload = encode_update(NewMessage(message=message))
     await relay.emit(tx, [(uid, payload) for uid in recipients])
     return message
 
 
 def message_values(
-    text: str, random_id: int | None, reply_to: int | None = None,
-    forward: Forward | None = None, attachment: Attachment | None = None,
+    text: str,
+    random_id: int | None,
+    reply_to: int | None = None,
+    forward: Forward | None = None,
+    attachment: Attachment | None = None,
     call: CallRecord | None = None,
 ) -> dict[str, Any]:
     """Column values for ``store_message`` (typed objects ride along under ``_`` keys)."""
     values: dict[str, Any] = {
-        "text": text, "random_id": random_id, "reply_to": reply_to,
+        "text": text,
+        "random_id": random_id,
+        "reply_to": reply_to,
         "forward": encode_json(forward) if forward else None,
         "attachment": encode_json(attachment) if attachment else None,
         "call": encode_json(call) if call else None,
@@ -184,18 +213,26 @@ async def _checked_send(
     text, attachment, forward = frame.text, frame.attachment, None
     if frame.forward is not None:
         source = await get_message(db, frame.forward.message_id)
-        if source is None or source.chat_id != frame.forward.chat_id or source.deleted \
-                or source.call is not None:
+        if (
+            source is None
+            or source.chat_id != frame.forward.chat_id
+            or source.deleted
+            or source.call is not None
+        ):
             raise RelayError(ErrorCode.UNKNOWN_MESSAGE, "nothing to forward there")
         if me not in await member_roles(db, source.chat_id):
             raise RelayError(ErrorCode.FORBIDDEN, "you cannot see that message")
         text, attachment = source.text, source.attachment
         forward = source.forward or Forward(
-            from_user_id=source.sender_id, from_chat_id=source.chat_id,
-            from_message_id=source.id, date=source.date)
+            from_user_id=source.sender_id,
+            from_chat_id=source.chat_id,
+            from_message_id=source.id,
+            date=source.date,
+        )
     elif attachment is not None:
-        row = (await db.execute(
-            select(blobs.c.size).where(blobs.c.sha256 == attachment.sha256))).first()
+        row = (
+            await db.execute(select(blobs.c.size).where(blobs.c.sha256 == attachment.sha256))
+        ).first()
         if row is None:
             raise RelayError(ErrorCode.BLOB_NOT_FOUND, "upload the blob first")
         if int(row[0]) != attachment.size:
@@ -225,8 +262,11 @@ async def edit_message(relay: Relay, conn: Connection, frame: EditMessage) -> Me
         if message.attachment is None and not frame.text.strip():
             raise RelayError(ErrorCode.EMPTY_MESSAGE, "the text cannot become empty")
         now = time.time()
-        await tx.conn.execute(update(messages).where(messages.c.id == message.id)
-                              .values(text=frame.text, edit_date=now))
+        await tx.conn.execute(
+            update(messages)
+            .where(messages.c.id == message.id)
+            .values(text=frame.text, edit_date=now)
+        )
         edited = msgspec.structs.replace(message, text=frame.text, edit_date=now)
         payload = encode_update(MessageEdited(message=edited))
         await relay.emit(tx, [(uid, payload) for uid in roles])
@@ -245,8 +285,11 @@ async def delete_message(relay: Relay, conn: Connection, frame: DeleteMessage) -
         is_admin = kind == "group" and roles[me] in ("owner", "admin")
         if message.sender_id != me and not is_admin:
             raise RelayError(ErrorCode.FORBIDDEN, "only the sender or a group admin deletes")
-        await tx.conn.execute(update(messages).where(messages.c.id == message.id).values(
-            deleted=True, text="", attachment=None, forward=None, reply_to=None))
+        await tx.conn.execute(
+            update(messages)
+            .where(messages.c.id == message.id)
+            .values(deleted=True, text="", attachment=None, forward=None, reply_to=None)
+        )
         payload = encode_update(MessageDeleted(chat_id=frame.chat_id, message_id=message.id))
         await relay.emit(tx, [(uid, payload) for uid in roles])
 
@@ -260,14 +303,21 @@ async def mark_read(relay: Relay, conn: Connection, frame: MarkRead) -> None:
     async def job(tx: Tx) -> None:
         db = tx.conn
         _, roles = await relay.roles_for(tx, frame.chat_id, me)
-        last = (await db.execute(select(func.max(messages.c.id))
-                                 .where(messages.c.chat_id == frame.chat_id))).scalar() or 0
+        last = (
+            await db.execute(
+                select(func.max(messages.c.id)).where(messages.c.chat_id == frame.chat_id)
+            )
+        ).scalar() or 0
         max_id = min(frame.max_id, int(last))
         result = await db.execute(
             update(members)
-            .where(members.c.chat_id == frame.chat_id, members.c.user_id == me,
-                   members.c.read_max_id < max_id)
-            .values(read_max_id=max_id))
+            .where(
+                members.c.chat_id == frame.chat_id,
+                members.c.user_id == me,
+                members.c.read_max_id < max_id,
+            )
+            .values(read_max_id=max_id)
+        )
         if result.rowcount:
             payload = encode_update(ReadUpdate(chat_id=frame.chat_id, user_id=me, max_id=max_id))
             await relay.emit(tx, [(uid, payload) for uid in roles])
@@ -299,8 +349,9 @@ async def get_history(relay: Relay, conn: Connection, frame: GetHistory) -> list
 
     async def query(db: AsyncConnection) -> list[Message]:
         await roles_for(db, frame.chat_id, me)
-        stmt = select(*MESSAGE_COLS).where(messages.c.chat_id == frame.chat_id,
-                                           messages.c.deleted.is_(False))
+        stmt = select(*MESSAGE_COLS).where(
+            messages.c.chat_id == frame.chat_id, messages.c.deleted.is_(False)
+        )
         if frame.before_id is not None:
             stmt = stmt.where(messages.c.id < frame.before_id)
         rows = await db.execute(stmt.order_by(messages.c.id.desc()).limit(frame.limit))
@@ -317,15 +368,21 @@ async def get_updates(relay: Relay, conn: Connection, frame: GetUpdates) -> Any:
     me = conn.user_id
 
     async def query(db: AsyncConnection) -> dict[str, Any]:
-        head = (await db.execute(
-            select(user_seqs.c.seq).where(user_seqs.c.user_id == me))).scalar() or 0
-        rows = (await db.execute(
-            select(updates.c.seq, updates.c.payload)
-            .where(updates.c.user_id == me, updates.c.seq > frame.after_seq,
-                   updates.c.seq <= head)
-            .order_by(updates.c.seq).limit(frame.limit + 1))).all()
+        head = (
+            await db.execute(select(user_seqs.c.seq).where(user_seqs.c.user_id == me))
+        ).scalar() or 0
+        rows = (
+            await db.execute(
+                select(updates.c.seq, updates.c.payload)
+                .where(
+                    updates.c.user_id == me, updates.c.seq > frame.after_seq, updates.c.seq <= head
+                )
+                .order_by(updates.c.seq)
+                .limit(frame.limit + 1)
+            )
+        ).all()
         more = len(rows) > frame.limit
-        page = [{"seq": int(s), "update": msgspec.Raw(bytes(p))} for s, p in rows[:frame.limit]]
+        page = [{"seq": int(s), "update": msgspec.Raw(bytes(p))} for s, p in rows[: frame.limit]]
         return {"updates": page, "head": int(head), "more": more}
 
     return await relay.db.read(query)

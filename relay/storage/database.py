@@ -58,8 +58,9 @@ class Tx:
 
     __slots__ = ("conn", "callbacks", "raw", "_pg")
 
-    def __init__(self, conn: AsyncConnection, raw: sqlite3.Connection | None = None,
-                 pg: _PgRaw | None = None) -> None:
+    def __init__(
+        self, conn: AsyncConnection, raw: sqlite3.Connection | None = None, pg: _PgRaw | None = None
+    ) -> None:
         self.conn = conn
         self.raw = raw
         self._pg = pg
@@ -117,7 +118,8 @@ class Database:
         if self.is_sqlite:
             url = dsn.replace("sqlite+aiosqlite:", "sqlite:", 1)
             self.sync_engine = create_engine(
-                url, connect_args={"check_same_thread": False}, **kwargs)
+                url, connect_args={"check_same_thread": False}, **kwargs
+            )
             event.listen(self.sync_engine, "connect", _sqlite_pragmas)
             self._io = _WriterThread()
             self._read_threads = ThreadPoolExecutor(4, thread_name_prefix="relay-db-reader")
@@ -159,13 +161,18 @@ class Database:
             if version > SCHEMA_VERSION:
                 raise SchemaError(f"database schema {version} is newer than {SCHEMA_VERSION}")
             if version < 2:  # seq heads move from users.seq to user_seqs
-                conn.execute(insert(user_seqs).from_select(
-                    ["user_id", "seq"],
-                    select(users.c.id, users.c.seq).where(
-                        users.c.id.not_in(select(user_seqs.c.user_id)))))
+                conn.execute(
+                    insert(user_seqs).from_select(
+                        ["user_id", "seq"],
+                        select(users.c.id, users.c.seq).where(
+                            users.c.id.not_in(select(user_seqs.c.user_id))
+                        ),
+                    )
+                )
             if version < SCHEMA_VERSION:
-                conn.execute(update(meta).where(meta.c.key == "schema")
-                             .values(value=str(SCHEMA_VERSION)))
+                conn.execute(
+                    update(meta).where(meta.c.key == "schema").values(value=str(SCHEMA_VERSION))
+                )
                 log.info("database schema migrated from %s to %s", version, SCHEMA_VERSION)
 
         if self.sync_engine is not None:
@@ -255,8 +262,9 @@ class Database:
                 took = (time.perf_counter() - started) * 1000
                 if took > SLOW_BATCH_MS:
                     del self.slow_batches[:-100]
-                    self.slow_batches.append((len(batch), round(took, 2),
-                                              round((time.thread_time() - tcpu) * 1000, 2)))
+                    self.slow_batches.append(
+                        (len(batch), round(took, 2), round((time.thread_time() - tcpu) * 1000, 2))
+                    )
                 if self._catch_up and sync_conn is not None:
                     self._catch_up = False
                     started = time.perf_counter()
@@ -288,8 +296,9 @@ class Database:
         """
         raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
         try:
-            outcomes, commit = _run_batch_sync(raw, _sync_conn(conn), [j for j, _ in batch],
-                                               self._rolled_back)
+            outcomes, commit = _run_batch_sync(
+                raw, _sync_conn(conn), [j for j, _ in batch], self._rolled_back
+            )
         except Exception as exc:  # BEGIN/SAVEPOINT failed: the batch fails, the writer lives
             log.exception("write batch failed")
             if raw.in_transaction:
@@ -361,7 +370,6 @@ class Database:
             else:
                 _finish(future, tx, value, None)
 
-
     async def _checkpoint_loop(self) -> None:
         """SQLite: copy the WAL into the database off the writer (see ``_sqlite_pragmas``).
 
@@ -426,7 +434,9 @@ Outcome = tuple[Tx, Any, BaseException | None]
 
 
 def _run_batch_sync(
-    raw: sqlite3.Connection, conn: AsyncConnection, jobs: list[Job],
+    raw: sqlite3.Connection,
+    conn: AsyncConnection,
+    jobs: list[Job],
     rolled_back: Callable[[], None],
 ) -> tuple[list[Outcome], bool]:
     """On the loop: BEGIN and the jobs; True if the caller must COMMIT.
@@ -496,8 +506,7 @@ class _WriterThread:
 
     def start(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._serve, name="relay-db-writer",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._serve, name="relay-db-writer", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:

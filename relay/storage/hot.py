@@ -37,8 +37,19 @@ from relay.storage.schema import chats, messages, updates, user_seqs
 CACHE_LIMIT = 100_000
 """Entries per cache; a full cache is simply emptied (everything reloads lazily)."""
 
-MESSAGE_FIELDS = ("chat_id", "sender_id", "date", "random_id", "text", "reply_to", "forward",
-                  "attachment", "call", "edit_date", "deleted")
+MESSAGE_FIELDS = (
+    "chat_id",
+    "sender_id",
+    "date",
+    "random_id",
+    "text",
+    "reply_to",
+    "forward",
+    "attachment",
+    "call",
+    "edit_date",
+    "deleted",
+)
 
 
 def _compile(stmt: ClauseElement) -> tuple[str, tuple[str, ...]]:
@@ -57,30 +68,38 @@ _INSERT_MESSAGE_STMT = (
 INSERT_MESSAGE, _insert_message_order = _compile(_INSERT_MESSAGE_STMT)
 assert _insert_message_order == MESSAGE_FIELDS, _insert_message_order
 SELECT_MESSAGE_ID, _ = _compile(
-    select(messages.c.id).where(messages.c.sender_id == bindparam("s"),
-                                messages.c.random_id == bindparam("r")))
+    select(messages.c.id).where(
+        messages.c.sender_id == bindparam("s"), messages.c.random_id == bindparam("r")
+    )
+)
 SELECT_CHAT_KIND, _ = _compile(select(chats.c.kind).where(chats.c.id == bindparam("c")))
 INSERT_UPDATE, _insert_update_order = _compile(
-    updates.insert().values(user_id=bindparam("u"), seq=bindparam("s"),
-                            payload=bindparam("p")))
+    updates.insert().values(user_id=bindparam("u"), seq=bindparam("s"), payload=bindparam("p"))
+)
 assert _insert_update_order == ("u", "s", "p"), _insert_update_order
 SET_SEQ, _set_seq_order = _compile(
-    update(user_seqs).where(user_seqs.c.user_id == bindparam("u")).values(seq=bindparam("s")))
+    update(user_seqs).where(user_seqs.c.user_id == bindparam("u")).values(seq=bindparam("s"))
+)
 assert _set_seq_order == ("s", "u"), _set_seq_order
 SELECT_SEQS = "SELECT user_id, seq FROM user_seqs WHERE user_id IN ({})"
 
 # PostgreSQL, on the raw asyncpg connection (prepared once per connection by asyncpg)
 PG_INSERT_MESSAGE = (
-    "INSERT INTO messages (" + ", ".join(f'"{k}"' for k in MESSAGE_FIELDS) + ") VALUES ("
+    "INSERT INTO messages ("
+    + ", ".join(f'"{k}"' for k in MESSAGE_FIELDS)
+    + ") VALUES ("
     + ", ".join(f"${i}" for i in range(1, len(MESSAGE_FIELDS) + 1))
-    + ") ON CONFLICT (sender_id, random_id) DO NOTHING RETURNING id")
+    + ") ON CONFLICT (sender_id, random_id) DO NOTHING RETURNING id"
+)
 PG_BUMP_SEQS = (
     "UPDATE user_seqs AS s SET seq = s.seq + v.n"
     " FROM unnest($1::bigint[], $2::bigint[]) AS v(uid, n)"
-    " WHERE s.user_id = v.uid RETURNING s.user_id, s.seq")
+    " WHERE s.user_id = v.uid RETURNING s.user_id, s.seq"
+)
 PG_INSERT_UPDATES = (
     "INSERT INTO updates (user_id, seq, payload)"
-    " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])")
+    " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])"
+)
 
 Pending = list[tuple[list[tuple[int, bytes]], list[tuple[int, int, bytes]]]]
 
@@ -116,8 +135,9 @@ class WriterState:
             row = tx.raw.execute(SELECT_CHAT_KIND, (chat_id,)).fetchone()
             kind = None if row is None else str(row[0])
         else:
-            kind = (await tx.conn.execute(
-                select(chats.c.kind).where(chats.c.id == chat_id))).scalar()
+            kind = (
+                await tx.conn.execute(select(chats.c.kind).where(chats.c.id == chat_id))
+            ).scalar()
         if kind is None:
             return None
         entry = (str(kind), await member_roles(tx.conn, chat_id))
@@ -142,9 +162,12 @@ class WriterState:
         if pg is not None:
             found_id = await pg.fetchval(PG_INSERT_MESSAGE, *[row[k] for k in MESSAGE_FIELDS])
             return None if found_id is None else int(found_id)
-        stmt = (pg_insert(messages).values(**row)
-                .on_conflict_do_nothing(index_elements=["sender_id", "random_id"])
-                .returning(messages.c.id))
+        stmt = (
+            pg_insert(messages)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=["sender_id", "random_id"])
+            .returning(messages.c.id)
+        )
         found_id = (await tx.conn.execute(stmt)).scalar()
         return None if found_id is None else int(found_id)
 
@@ -155,8 +178,13 @@ class WriterState:
         if tx.raw is not None:
             found = tx.raw.execute(SELECT_MESSAGE_ID, (sender_id, random_id)).fetchone()
             return None if found is None else int(found[0])
-        found_id = (await tx.conn.execute(select(messages.c.id).where(
-            messages.c.sender_id == sender_id, messages.c.random_id == random_id))).scalar()
+        found_id = (
+            await tx.conn.execute(
+                select(messages.c.id).where(
+                    messages.c.sender_id == sender_id, messages.c.random_id == random_id
+                )
+            )
+        ).scalar()
         return None if found_id is None else int(found_id)
 
     async def emit(
@@ -183,7 +211,7 @@ class WriterState:
                 missing = {uid for uid, _ in items}
             ids = list(missing)
             for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
+                chunk = ids[start : start + 500]
                 sql = SELECT_SEQS.format(",".join("?" * len(chunk)))
                 for uid, head in raw.execute(sql, chunk):
                     seqs[int(uid)] = int(head)
@@ -196,7 +224,6 @@ class WriterState:
         raw.executemany(SET_SEQ, [(seq, uid) for uid, seq in heads.items()])
         raw.executemany(INSERT_UPDATE, out)
         return out
-
 
     async def flush(self, tx: Tx) -> None:
         """PostgreSQL: assign seqs to, and store, every update pending in the transaction."""

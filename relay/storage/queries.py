@@ -29,9 +29,18 @@ _call_dec = msgspec.json.Decoder(CallRecord)
 
 USER_COLS = (users.c.id, users.c.username, users.c.display_name, users.c.bio)
 MESSAGE_COLS = (
-    messages.c.id, messages.c.chat_id, messages.c.sender_id, messages.c.date,
-    messages.c.random_id, messages.c.text, messages.c.reply_to, messages.c.forward,
-    messages.c.attachment, messages.c.call, messages.c.edit_date, messages.c.deleted,
+    messages.c.id,
+    messages.c.chat_id,
+    messages.c.sender_id,
+    messages.c.date,
+    messages.c.random_id,
+    messages.c.text,
+    messages.c.reply_to,
+    messages.c.forward,
+    messages.c.attachment,
+    messages.c.call,
+    messages.c.edit_date,
+    messages.c.deleted,
 )
 
 
@@ -128,10 +137,15 @@ async def chat_views(
     reader = members.alias("reader")
     unread = (
         select(reader.c.chat_id, reader.c.user_id, func.count(messages.c.id))
-        .join(messages, (messages.c.chat_id == reader.c.chat_id)
-              & (messages.c.id > reader.c.read_max_id))
-        .where(reader.c.chat_id.in_(ids), messages.c.sender_id != reader.c.user_id,
-               messages.c.deleted.is_(False))
+        .join(
+            messages,
+            (messages.c.chat_id == reader.c.chat_id) & (messages.c.id > reader.c.read_max_id),
+        )
+        .where(
+            reader.c.chat_id.in_(ids),
+            messages.c.sender_id != reader.c.user_id,
+            messages.c.deleted.is_(False),
+        )
         .group_by(reader.c.chat_id, reader.c.user_id)
     )
     if unread_for is not None:
@@ -199,7 +213,5 @@ async def emit(
         first = heads[user_id] - len(payloads) + 1
         for offset, payload in enumerate(payloads):
             out.append((user_id, first + offset, payload))
-    await conn.execute(
-        insert(updates), [{"user_id": u, "seq": s, "payload": p} for u, s, p in out]
-    )
+    await conn.execute(insert(updates), [{"user_id": u, "seq": s, "payload": p} for u, s, p in out])
     return out

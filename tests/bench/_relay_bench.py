@@ -76,8 +76,15 @@ UPDATE_PREFIX = b'{"type":"update"'
 
 def send_frame(request_id: int, chat_id: int, random_id: int, text: str) -> bytes:
     """A pre-encoded ``send_message`` request."""
-    return msgspec.json.encode({"type": "send_message", "id": request_id, "chat_id": chat_id,
-                                "random_id": random_id, "text": text})
+    return msgspec.json.encode(
+        {
+            "type": "send_message",
+            "id": request_id,
+            "chat_id": chat_id,
+            "random_id": random_id,
+            "text": text,
+        }
+    )
 
 
 def stamp_text() -> str:
@@ -133,8 +140,9 @@ async def connect(http: aiohttp.ClientSession, ws_url: str, name: str) -> tuple[
     welcome = await ws.receive()
     assert b"welcome" in welcome.data, welcome
     client = RawClient(ws)
-    auth = await client.request("sign_up", username=name, display_name=name,
-                                password="benchmark-password")
+    auth = await client.request(
+        "sign_up", username=name, display_name=name, password="benchmark-password"
+    )
     return client, int(auth["user"]["id"])
 
 
@@ -203,9 +211,14 @@ def _serve_reference(port: int) -> None:
                 chats[chat_id] = [me, *others]
                 await ws.send_bytes(head + encode({"id": chat_id}) + b"}")
             elif frame.type == "send_message":
-                message = _RefMessage(id=next(message_ids), chat_id=frame.chat_id,
-                                      sender_id=me, date=time.time(), text=frame.text,
-                                      random_id=frame.random_id)
+                message = _RefMessage(
+                    id=next(message_ids),
+                    chat_id=frame.chat_id,
+                    sender_id=me,
+                    date=time.time(),
+                    text=frame.text,
+                    random_id=frame.random_id,
+                )
                 body = encode(message)
                 await ws.send_bytes(head + body + b"}")
                 update = b',"update":{"kind":"new_message","message":' + body + b"}}"
@@ -213,14 +226,14 @@ def _serve_reference(port: int) -> None:
                     if uid != me:
                         seqs[uid] += 1
                         await sockets[uid].send_bytes(
-                            b'{"type":"update","seq":' + str(seqs[uid]).encode() + update)
+                            b'{"type":"update","seq":' + str(seqs[uid]).encode() + update
+                        )
         return ws
 
     app = web.Application()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/v1/ws", ws_handler)
-    web.run_app(app, host="127.0.0.1", port=port, print=None, handle_signals=True,
-                loop=_new_loop())
+    web.run_app(app, host="127.0.0.1", port=port, print=None, handle_signals=True, loop=_new_loop())
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
@@ -240,7 +253,8 @@ class ReferenceRelay:
             self.port = int(sock.getsockname()[1])
         self.ws_url = f"ws://127.0.0.1:{self.port}/v1/ws"
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "reference", "--port", str(self.port)])
+            [sys.executable, __file__, "reference", "--port", str(self.port)]
+        )
         self.pid = self.proc.pid
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:

@@ -24,8 +24,9 @@ NEW_MESSAGE = b'"kind":"new_message"'
 TEXT_FIELD = b'"text":"t'
 
 
-async def _members(ws_url: str, first: int, count: int, tag: str, ids: Any, go: Any,
-                   results: Any, expected: int) -> None:
+async def _members(
+    ws_url: str, first: int, count: int, tag: str, ids: Any, go: Any, results: Any, expected: int
+) -> None:
     """A generator process holding ``count`` member connections."""
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         clients = []
@@ -48,7 +49,7 @@ async def _members(ws_url: str, first: int, count: int, tag: str, ids: Any, go: 
             start = data.index(TEXT_FIELD) + len(TEXT_FIELD)
             got[0] += 1
             last[0] = now / 1e9
-            lat.append((now - int(data[start:data.index(b'"', start)])) / 1e6)
+            lat.append((now - int(data[start : data.index(b'"', start)])) / 1e6)
 
         for c in clients:
             c.on_frame = on_frame
@@ -65,8 +66,15 @@ def _run(*args: Any) -> None:
     rb.run_loop(_members(*args))
 
 
-async def _sender(ws_url: str, user_ids: list[int], messages: int, tag: str,
-                  go_queues: list[Any], results: Any, procs: int) -> dict[str, Any]:
+async def _sender(
+    ws_url: str,
+    user_ids: list[int],
+    messages: int,
+    tag: str,
+    go_queues: list[Any],
+    results: Any,
+    procs: int,
+) -> dict[str, Any]:
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         owner, _ = await rb.connect(http, ws_url, f"owner_{tag}")
         group = await owner.request("create_group", title="fanout", member_ids=user_ids)
@@ -76,15 +84,18 @@ async def _sender(ws_url: str, user_ids: list[int], messages: int, tag: str,
         await asyncio.sleep(0.5)
         start = time.time()
         for _ in range(messages):
-            await owner.request("send_message", chat_id=group["id"],
-                                random_id=secrets.randbits(62) + 1, text=f"t{time.time_ns()}")
+            await owner.request(
+                "send_message",
+                chat_id=group["id"],
+                random_id=secrets.randbits(62) + 1,
+                text=f"t{time.time_ns()}",
+            )
         outs = [await asyncio.to_thread(results.get, True, 180) for _ in range(procs)]
         await owner.ws.close()
     got = sum(o["got"] for o in outs)
     end = max(o["last"] for o in outs)
     lat = [x for o in outs for x in o["lat"]]
-    return {"got": got, "expected": len(user_ids) * messages, "elapsed": end - start,
-            "lat": lat}
+    return {"got": got, "expected": len(user_ids) * messages, "elapsed": end - start, "lat": lat}
 
 
 def main() -> None:
@@ -97,8 +108,14 @@ def main() -> None:
     from tests.helpers.relay import start_relay
 
     with tempfile.TemporaryDirectory() as tmp:
-        relay = start_relay(Path(tmp), fast_password_hashing=True, auth_rate_per_minute=10**7,
-                            database=args.database, log_level="WARNING", send_queue=100_000)
+        relay = start_relay(
+            Path(tmp),
+            fast_password_hashing=True,
+            auth_rate_per_minute=10**7,
+            database=args.database,
+            log_level="WARNING",
+            send_queue=100_000,
+        )
         try:
             ctx = mp.get_context("spawn")
             ids, results = ctx.Queue(), ctx.Queue()
@@ -109,30 +126,37 @@ def main() -> None:
             procs = []
             for p in range(args.procs):
                 count = per if p < args.procs - 1 else others - per * (args.procs - 1)
-                proc = ctx.Process(target=_run, args=(relay.ws_url, p * per, count, tag, ids,
-                                                      gos[p], results, args.messages))
+                proc = ctx.Process(
+                    target=_run,
+                    args=(relay.ws_url, p * per, count, tag, ids, gos[p], results, args.messages),
+                )
                 proc.start()
                 procs.append(proc)
             user_ids = [ids.get(timeout=600) for _ in range(others)]
             cpu0 = rb.cpu_seconds(relay.pid)
-            out = rb.run_loop(_sender(relay.ws_url, user_ids, args.messages, tag, gos, results,
-                                     args.procs))
+            out = rb.run_loop(
+                _sender(relay.ws_url, user_ids, args.messages, tag, gos, results, args.procs)
+            )
             cpu1 = rb.cpu_seconds(relay.pid)
             for proc in procs:
                 proc.join(10)
         finally:
             relay.stop()
-    print(json.dumps({
-        "members": args.members,
-        "messages": args.messages,
-        "deliveries": out["got"],
-        "expected_deliveries": out["expected"],
-        "deliveries_per_s": round(out["got"] / out["elapsed"], 1),
-        "p50_ms": round(rb.percentile(out["lat"], 0.50), 2),
-        "p99_ms": round(rb.percentile(out["lat"], 0.99), 2),
-        "relay_cpu_s": round(cpu1 - cpu0, 2),
-        "backend": "postgresql" if args.database else "sqlite",
-    }))
+    print(
+        json.dumps(
+            {
+                "members": args.members,
+                "messages": args.messages,
+                "deliveries": out["got"],
+                "expected_deliveries": out["expected"],
+                "deliveries_per_s": round(out["got"] / out["elapsed"], 1),
+                "p50_ms": round(rb.percentile(out["lat"], 0.50), 2),
+                "p99_ms": round(rb.percentile(out["lat"], 0.99), 2),
+                "relay_cpu_s": round(cpu1 - cpu0, 2),
+                "backend": "postgresql" if args.database else "sqlite",
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

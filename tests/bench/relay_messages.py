@@ -27,9 +27,20 @@ import _relay_bench as rb
 import aiohttp
 
 
-async def _worker(ws_url: str, first: int, count: int, total_pairs: int, rate_per_pair: float,
-                  duration: float, ready: Any, starts: Any, results: Any, tag: str) -> None:
+async def _worker(
+    ws_url: str,
+    first: int,
+    count: int,
+    total_pairs: int,
+    rate_per_pair: float,
+    duration: float,
+    ready: Any,
+    starts: Any,
+    results: Any,
+    tag: str,
+) -> None:
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+
         async def make_pair(i: int) -> tuple[rb.RawClient, rb.RawClient, int]:
             a, _ = await rb.connect(http, ws_url, f"s_{tag}_{i}")
             b, b_id = await rb.connect(http, ws_url, f"r_{tag}_{i}")
@@ -39,7 +50,8 @@ async def _worker(ws_url: str, first: int, count: int, total_pairs: int, rate_pe
         pairs = []
         for start in range(first, first + count, 10):
             pairs += await asyncio.gather(
-                *(make_pair(i) for i in range(start, min(start + 10, first + count))))
+                *(make_pair(i) for i in range(start, min(start + 10, first + count)))
+            )
         seen: dict[int, int] = {}
         latencies: list[float] = []
         acks = [0]
@@ -68,8 +80,10 @@ async def _worker(ws_url: str, first: int, count: int, total_pairs: int, rate_pe
         for a, b, _ in pairs:
             b.on_frame = on_delivery
             a.on_frame = on_ack
-        heads = [b'{"type":"send_message","id":%d,"chat_id":%d,"random_id":' % (index, chat)
-                 for index, (_, _, chat) in enumerate(pairs)]
+        heads = [
+            b'{"type":"send_message","id":%d,"chat_id":%d,"random_id":' % (index, chat)
+            for index, (_, _, chat) in enumerate(pairs)
+        ]
         ready.put(count)
         start_at = await asyncio.to_thread(starts.get)
         interval = 1.0 / rate_per_pair
@@ -91,8 +105,16 @@ async def _worker(ws_url: str, first: int, count: int, total_pairs: int, rate_pe
             await asyncio.sleep(0.05)  # noqa: ASYNC110 - polling counters
         await asyncio.sleep(0.5)  # duplicates would arrive after the originals
         dupes = sum(1 for v in seen.values() if v > 1)
-        results.put({"sent": sent, "delivered": len(seen), "acks": acks[0], "dupes": dupes,
-                     "errors": errors[:5], "latencies": latencies})
+        results.put(
+            {
+                "sent": sent,
+                "delivered": len(seen),
+                "acks": acks[0],
+                "dupes": dupes,
+                "errors": errors[:5],
+                "latencies": latencies,
+            }
+        )
         for a, b, _ in pairs:
             await a.ws.close()
             await b.ws.close()
@@ -112,9 +134,21 @@ def _drive(ws_url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
     procs = []
     for p in range(args.procs):
         count = per if p < args.procs - 1 else args.pairs - per * (args.procs - 1)
-        proc = ctx.Process(target=_run_worker, args=(
-            ws_url, p * per, count, args.pairs, args.rate / args.pairs, args.duration,
-            ready, starts[p], results, tag))
+        proc = ctx.Process(
+            target=_run_worker,
+            args=(
+                ws_url,
+                p * per,
+                count,
+                args.pairs,
+                args.rate / args.pairs,
+                args.duration,
+                ready,
+                starts[p],
+                results,
+                tag,
+            ),
+        )
         proc.start()
         procs.append(proc)
     for _ in procs:
@@ -139,8 +173,7 @@ def _drive(ws_url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
         "delivered": delivered,
         "acked": acked,
         "duplicates": sum(o["dupes"] for o in outs),
-        "exactly_once": delivered == sent and acked == sent and all(
-            o["dupes"] == 0 for o in outs),
+        "exactly_once": delivered == sent and acked == sent and all(o["dupes"] == 0 for o in outs),
         "errors": [e for o in outs for e in o["errors"]][:5],
         "msgs_per_s": round(delivered / args.duration, 1),
         "p50_ms": round(rb.percentile(latencies, 0.50), 3),
@@ -156,20 +189,30 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--procs", type=int, default=4)
     parser.add_argument("--database", default=None)
-    parser.add_argument("--no-reference", action="store_true",
-                        help="skip the bare aiohttp reference run")
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the bare aiohttp reference run"
+    )
     args = parser.parse_args()
     from tests.helpers.relay import start_relay
 
     with tempfile.TemporaryDirectory() as tmp:
-        relay = start_relay(Path(tmp), fast_password_hashing=True, auth_rate_per_minute=10**6,
-                            database=args.database, log_level="WARNING")
+        relay = start_relay(
+            Path(tmp),
+            fast_password_hashing=True,
+            auth_rate_per_minute=10**6,
+            database=args.database,
+            log_level="WARNING",
+        )
         try:
             out = _drive(relay.ws_url, relay.pid, args)
         finally:
             relay.stop()
-    line: dict[str, Any] = {"pairs": args.pairs, "rate": args.rate, **out,
-                            "backend": "postgresql" if args.database else "sqlite"}
+    line: dict[str, Any] = {
+        "pairs": args.pairs,
+        "rate": args.rate,
+        **out,
+        "backend": "postgresql" if args.database else "sqlite",
+    }
     if not args.no_reference:
         ref = rb.ReferenceRelay()
         try:

@@ -38,15 +38,29 @@ def build_profile(profile: Path) -> None:
     store = create_store(profile / "store.db", PASSCODE)
     try:
         me = WireUser(id=1, username="bench", display_name="Bench User")
-        store.set_account(Account(relay_url="http://127.0.0.1:9", user_id=1, username="bench",
-                                  display_name="Bench User", session_token="x" * 43))
+        store.set_account(
+            Account(
+                relay_url="http://127.0.0.1:9",
+                user_id=1,
+                username="bench",
+                display_name="Bench User",
+                session_token="x" * 43,
+            )
+        )
         store.set_setting("me", me)
-        store.upsert_users([User(id=i, username=f"user{i}", display_name=f"User {i}") for i in range(2, CHATS + 2)])
+        store.upsert_users(
+            [User(id=i, username=f"user{i}", display_name=f"User {i}") for i in range(2, CHATS + 2)]
+        )
         now = time.time()
-        chats = [Chat(id=c, kind="direct", peer_id=c + 1, updated=now - c * 60) for c in range(1, CHATS + 1)]
+        chats = [
+            Chat(id=c, kind="direct", peer_id=c + 1, updated=now - c * 60)
+            for c in range(1, CHATS + 1)
+        ]
         store.upsert_chats(chats)
         rnd = random.Random(1)
-        words = "hello world مرحبا بكم this is a message about the weekend plans and the meeting".split()
+        words = (
+            "hello world مرحبا بكم this is a message about the weekend plans and the meeting"
+        ).split()
         # half of the messages in the largest chat, the rest spread over the others
         mid = 1
         batch: list[Message] = []
@@ -54,8 +68,16 @@ def build_profile(profile: Path) -> None:
             chat = BIG_CHAT if i % 2 == 0 else 2 + (i % (CHATS - 1))
             sender = 1 if rnd.random() < 0.5 else chat + 1
             text = " ".join(rnd.choice(words) for _ in range(rnd.randint(2, 30)))
-            batch.append(Message(id=mid, chat_id=chat, sender_id=sender, date=now - (MESSAGES - i) * 30,
-                                 text=text, random_id=rnd.getrandbits(62)))
+            batch.append(
+                Message(
+                    id=mid,
+                    chat_id=chat,
+                    sender_id=sender,
+                    date=now - (MESSAGES - i) * 30,
+                    text=text,
+                    random_id=rnd.getrandbits(62),
+                )
+            )
             mid += 1
             if len(batch) >= 5000:
                 store.save_messages(batch)
@@ -68,12 +90,24 @@ def build_profile(profile: Path) -> None:
 
 def run_client(profile: Path) -> dict[str, float]:
     env = dict(os.environ)
-    env.update({"RISALA_TIMING": "1", "RISALA_BENCH": "1", "RISALA_BENCH_CHAT": str(BIG_CHAT),
-                "RISALA_BENCH_PASSCODE": PASSCODE, "QT_QPA_PLATFORM": env.get("QT_QPA_PLATFORM", "offscreen"),
-                "PYTHONPATH": str(ROOT)})
+    env.update(
+        {
+            "RISALA_TIMING": "1",
+            "RISALA_BENCH": "1",
+            "RISALA_BENCH_CHAT": str(BIG_CHAT),
+            "RISALA_BENCH_PASSCODE": PASSCODE,
+            "QT_QPA_PLATFORM": env.get("QT_QPA_PLATFORM", "offscreen"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     t0 = time.monotonic()
-    out = subprocess.run([sys.executable, "-m", "ui.main", "--profile", str(profile)], env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "ui.main", "--profile", str(profile)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     marks: dict[str, float] = {}
     rss = 0.0
     for line in out.stdout.splitlines():

@@ -63,8 +63,19 @@ class RunningRelay:
 
     def start(self, timeout: float = 15.0) -> None:
         """Start the process and wait until ``/healthz`` answers."""
-        cmd = [sys.executable, "-m", "relay", "serve", "--host", "127.0.0.1",
-               "--port", str(self.port), "--data", str(self.data_dir), *self._args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "relay",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data",
+            str(self.data_dir),
+            *self._args,
+        ]
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
         log = open(self._log_path, "ab")  # noqa: SIM115 - handed to the child

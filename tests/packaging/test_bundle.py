@@ -42,8 +42,9 @@ pytestmark = [
 
 
 def _deb_path() -> Path:
-    arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    arch = subprocess.run(
+        ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     return DIST / f"risala_{about.version()}_{arch}.deb"
 
 
@@ -60,8 +61,12 @@ def built() -> Path:
     if shutil.which("dpkg-deb") is None:
         pytest.skip("dpkg-deb is not installed (apt-get install -y dpkg-dev)")
     started = time.monotonic()
-    result = subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py"), "--deb"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "build.py"), "--deb"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.monotonic() - started
     summary = "\n".join(line for line in result.stdout.splitlines() if line.startswith("build:"))
     print(f"\n{summary}\nbuild.py --deb took {elapsed:.0f} s")
@@ -77,13 +82,17 @@ def display() -> Iterator[str]:
     if xvfb is None:
         pytest.skip("Xvfb is not installed (apt-get install -y xvfb)")
     for number in range(90, 200):
-        if not (Path(f"/tmp/.X{number}-lock").exists()
-                or Path(f"/tmp/.X11-unix/X{number}").exists()):
+        if not (
+            Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists()
+        ):
             break
     else:
         pytest.skip("no free X display number")
-    proc = subprocess.Popen([xvfb, f":{number}", "-screen", "0", "1280x800x24", "-nolisten",
-                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [xvfb, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     socket_path = Path(f"/tmp/.X11-unix/X{number}")
     deadline = time.monotonic() + 10
     while not socket_path.exists():
@@ -103,19 +112,32 @@ def display() -> Iterator[str]:
 
 
 def _gui_env(display: str, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "PYTHONPATH", "PYTHONHOME")}
-    env.update(DISPLAY=display, HOME=str(home), XDG_DATA_HOME=str(home / "data"),
-               XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
-               XDG_RUNTIME_DIR=str(home / "run"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "PYTHONPATH", "PYTHONHOME")
+    }
+    env.update(
+        DISPLAY=display,
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_RUNTIME_DIR=str(home / "run"),
+    )
     (home / "run").mkdir(mode=0o700, parents=True, exist_ok=True)
     return env
 
 
 def _run_self_test(exe: str, display: str, home: Path) -> str:
     started = time.monotonic()
-    result = subprocess.run([exe, "--self-test"], env=_gui_env(display, home),
-                            capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        [exe, "--self-test"],
+        env=_gui_env(display, home),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     elapsed = time.monotonic() - started
     output = result.stdout + result.stderr
     print(f"\n$ {exe} --self-test  ({elapsed:.1f} s)\n{result.stdout}")
@@ -133,50 +155,90 @@ def test_bundle_self_test_under_xvfb(built: Path, display: str, tmp_path: Path) 
 def test_bundle_carries_only_what_the_app_uses(built: Path) -> None:
     internal = built / "_internal"
     names = {p.relative_to(internal).as_posix() for p in internal.rglob("*")}
-    for unwanted in ("QtWebEngine", "Qt3D", "QtQuick.", "QtQml.", "QtCharts",
-                     "QtDataVisualization", "QtDesigner", "QtPdf", "numpy", "tkinter",
-                     "pytest", "PySide6/Qt/qml"):
+    for unwanted in (
+        "QtWebEngine",
+        "Qt3D",
+        "QtQuick.",
+        "QtQml.",
+        "QtCharts",
+        "QtDataVisualization",
+        "QtDesigner",
+        "QtPdf",
+        "numpy",
+        "tkinter",
+        "pytest",
+        "PySide6/Qt/qml",
+    ):
         assert not [n for n in names if unwanted in n], f"{unwanted} is in the bundle"
     # Linux cameras go through PyAV's V4L2 input (media.devices.CAMERA_BACKEND): Qt's FFmpeg
     # multimedia plugin, its own FFmpeg and the QtQuick/QtQml it links must stay out.
     present = {p.relative_to(internal).as_posix() for p in internal.rglob("*") if p.exists()}
     assert present == names, f"dangling symlinks: {sorted(names - present)[:5]}"
-    for unwanted in ("plugins/multimedia/", "Qt/lib/libavcodec.so", "Qt/lib/libavformat.so",
-                     "Qt/lib/libswscale.so", "libQt6Quick.so", "libQt6Qml.so",
-                     "libQt6FFmpegStub", "networkinformation/libqglib", "libgio-2.0"):
+    for unwanted in (
+        "plugins/multimedia/",
+        "Qt/lib/libavcodec.so",
+        "Qt/lib/libavformat.so",
+        "Qt/lib/libswscale.so",
+        "libQt6Quick.so",
+        "libQt6Qml.so",
+        "libQt6FFmpegStub",
+        "networkinformation/libqglib",
+        "libgio-2.0",
+    ):
         assert not [n for n in names if unwanted in n], f"{unwanted} is in the bundle"
     assert [n for n in names if n.startswith("av.libs/libavdevice")], "PyAV's libavdevice (V4L2)"
-    translations = [n.rsplit("/", 1)[-1] for n in names if n.startswith("PySide6/Qt/translations/")
-                    and n.endswith(".qm")]
+    translations = [
+        n.rsplit("/", 1)[-1]
+        for n in names
+        if n.startswith("PySide6/Qt/translations/") and n.endswith(".qm")
+    ]
     assert translations and all(re.search(r"_ar\.qm$", t) for t in translations), translations
     assert (internal / "resources" / "icons" / "risala.svg").exists()
     assert list((internal / "resources" / "themes").glob("*.qss"))
-    metadata = [m for d in internal.glob("risala*-info") for m in (d / "METADATA", d / "PKG-INFO")
-                if m.exists()]
+    metadata = [
+        m
+        for d in internal.glob("risala*-info")
+        for m in (d / "METADATA", d / "PKG-INFO")
+        if m.exists()
+    ]
     assert metadata, "the distribution metadata (where the bundle reads its version) is missing"
     assert f"\nVersion: {about.version()}\n" in metadata[0].read_text("utf-8")
-    size_mb = sum(p.stat().st_size for p in built.rglob("*") if p.is_file()
-                  and not p.is_symlink()) / 1048576
+    size_mb = (
+        sum(p.stat().st_size for p in built.rglob("*") if p.is_file() and not p.is_symlink())
+        / 1048576
+    )
     print(f"\nbundle size: {size_mb:.1f} MiB")
     assert size_mb < SIZE_LIMIT_MB
 
 
 def test_deb_metadata_and_layout(built: Path) -> None:
     deb = _deb_path()
-    fields = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True,
-                            check=True).stdout
+    fields = subprocess.run(
+        ["dpkg-deb", "-f", str(deb)], capture_output=True, text=True, check=True
+    ).stdout
     assert re.search(rf"^Version: {re.escape(about.version())}$", fields, re.M)
     depends = re.search(r"^Depends: (.*)$", fields, re.M)
     assert depends
-    for lib in ("libxkbcommon-x11-0", "libxcb-cursor0", "libegl1", "libfontconfig1",
-                "libpulse0", "libgl1", "libdbus-1-3"):
+    for lib in (
+        "libxkbcommon-x11-0",
+        "libxcb-cursor0",
+        "libegl1",
+        "libfontconfig1",
+        "libpulse0",
+        "libgl1",
+        "libdbus-1-3",
+    ):
         assert lib in depends.group(1)
-    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True,
-                             check=True).stdout
-    for path in ("./opt/risala/risala", "./usr/bin/risala -> /opt/risala/risala",
-                 f"./usr/share/applications/{about.APP_ID}.desktop",
-                 f"./usr/share/icons/hicolor/256x256/apps/{about.APP_ID}.png",
-                 f"./usr/share/icons/hicolor/scalable/apps/{about.APP_ID}.svg"):
+    listing = subprocess.run(
+        ["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True
+    ).stdout
+    for path in (
+        "./opt/risala/risala",
+        "./usr/bin/risala -> /opt/risala/risala",
+        f"./usr/share/applications/{about.APP_ID}.desktop",
+        f"./usr/share/icons/hicolor/256x256/apps/{about.APP_ID}.png",
+        f"./usr/share/icons/hicolor/scalable/apps/{about.APP_ID}.svg",
+    ):
         assert path in listing, path
     validator = shutil.which("desktop-file-validate")
     if validator:
@@ -192,17 +254,27 @@ def test_deb_installs_and_self_tests(built: Path, display: str, tmp_path: Path) 
         pytest.skip("not a Debian/Ubuntu system (no apt-get)")
     deb = _deb_path()
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = subprocess.run(["apt-get", "install", "-y", "--no-install-recommends",
-                              f"./{deb.name}"], cwd=deb.parent, env=env,
-                             capture_output=True, text=True, timeout=600)
+    install = subprocess.run(
+        ["apt-get", "install", "-y", "--no-install-recommends", f"./{deb.name}"],
+        cwd=deb.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     try:
         assert Path("/usr/bin/risala").resolve() == Path("/opt/risala/risala")
         assert Path(f"/usr/share/applications/{about.APP_ID}.desktop").exists()
         _run_self_test("/usr/bin/risala", display, tmp_path)
     finally:
-        remove = subprocess.run(["apt-get", "remove", "-y", "risala"], env=env,
-                                capture_output=True, text=True, timeout=300)
+        remove = subprocess.run(
+            ["apt-get", "remove", "-y", "risala"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert remove.returncode == 0, remove.stdout[-3000:] + remove.stderr[-3000:]
     assert not Path("/opt/risala/risala").exists()
     assert not Path("/usr/bin/risala").exists()
@@ -217,15 +289,24 @@ def test_launch_to_window(built: Path, display: str, tmp_path: Path) -> None:
     env = _gui_env(display, tmp_path)
     env["RISALA_TIMING"] = "1"
     started = time.monotonic()
-    proc = subprocess.Popen([str(EXE), "--demo", "--profile", str(tmp_path / "profile")],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(EXE), "--demo", "--profile", str(tmp_path / "profile")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         window = None
         while time.monotonic() - started < 30:
             if proc.poll() is not None:
                 pytest.fail(f"risala --demo exited with {proc.returncode}: {proc.stdout.read()}")
-            found = subprocess.run([xdotool, "search", "--onlyvisible", "--name", "Risala"],
-                                   env=env, capture_output=True, text=True)
+            found = subprocess.run(
+                [xdotool, "search", "--onlyvisible", "--name", "Risala"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if found.returncode == 0 and found.stdout.strip():
                 window = found.stdout.split()[0]
                 break
@@ -243,6 +324,8 @@ def test_launch_to_window(built: Path, display: str, tmp_path: Path) -> None:
     marks = dict(re.findall(r"^RISALA_MARK (\w+) ([\d.]+)$", out, re.M))
     if "process_start" in marks:
         t0 = float(marks["process_start"])
-        print("UI marks since process_start: " + ", ".join(
-            f"{name} {(float(t) - t0) * 1000:.0f} ms" for name, t in marks.items()))
+        print(
+            "UI marks since process_start: "
+            + ", ".join(f"{name} {(float(t) - t0) * 1000:.0f} ms" for name, t in marks.items())
+        )
     assert elapsed < 15, f"the first window took {elapsed:.1f} s"

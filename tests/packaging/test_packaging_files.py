@@ -63,6 +63,11 @@ def test_macos_plist_declares_camera_and_microphone() -> None:
 
 def test_systemd_unit_is_hardened() -> None:
     unit = (ROOT / "packaging" / "linux" / "risala-relay.service").read_text("utf-8")
-    for line in ("DynamicUser=yes", "StateDirectory=risala-relay", "ProtectSystem=strict",
-                 "NoNewPrivileges=yes", "ExecStart="):
+    for line in (
+        "DynamicUser=yes",
+        "StateDirectory=risala-relay",
+        "ProtectSystem=strict",
+        "NoNewPrivileges=yes",
+        "ExecStart=",
+    ):
         assert line in unit

@@ -21,10 +21,16 @@ from tests.helpers.relay import RunningRelay, start_relay  # noqa: E402
 @pytest.fixture(scope="module")
 def shared_relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRelay]:
     """One relay for a whole test module (tests use unique usernames)."""
-    relay = start_relay(tmp_path_factory.mktemp("relay"), ring_timeout=1.0, call_grace=0.3,
-                        turn_secret="s3cret", turn_url=["turn:turn.example:3478"],
-                        stun_url=["stun:stun.example:3478"],
-                        database=os.environ.get("RISALA_RELAY_TEST_DSN"), **FAST)
+    relay = start_relay(
+        tmp_path_factory.mktemp("relay"),
+        ring_timeout=1.0,
+        call_grace=0.3,
+        turn_secret="s3cret",
+        turn_url=["turn:turn.example:3478"],
+        stun_url=["stun:stun.example:3478"],
+        database=os.environ.get("RISALA_RELAY_TEST_DSN"),
+        **FAST,
+    )
     yield relay
     relay.stop()
 

@@ -102,8 +102,9 @@ class Client:
                 return frame
 
     async def hello(self, token: str | None = None) -> dict[str, Any]:
-        await self.ws.send_bytes(msgspec.json.encode(
-            {"type": "hello", "protocol": 1, "token": token}))
+        await self.ws.send_bytes(
+            msgspec.json.encode({"type": "hello", "protocol": 1, "token": token})
+        )
         return await self.expect_any(("welcome", "error"))
 
     async def expect_any(self, kinds: tuple[str, ...], timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
@@ -145,8 +146,9 @@ class Clients:
     async def user(self, name: str | None = None, password: str = "correct horse") -> Client:
         client = await self.anonymous()
         name = name or username()
-        auth = await client.request("sign_up", username=name, display_name=name.title(),
-                                    password=password, device="test")
+        auth = await client.request(
+            "sign_up", username=name, display_name=name.title(), password=password, device="test"
+        )
         client.user, client.token = auth["user"], auth["token"]
         client.session_id = auth["session_id"]
         return client
@@ -163,5 +165,3 @@ class Clients:
         for client in self.all:
             if not client.ws.closed:
                 await client.close()
-
-

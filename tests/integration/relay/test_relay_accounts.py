@@ -55,8 +55,9 @@ async def test_sign_up_validation(clients: Clients) -> None:
     taken = await clients.user()
     assert taken.user is not None
     with pytest.raises(ServerError) as err:
-        await anon.request("sign_up", username=taken.user["username"], display_name="X",
-                           password="long enough")
+        await anon.request(
+            "sign_up", username=taken.user["username"], display_name="X", password="long enough"
+        )
     assert err.value.code == "username_taken"
 
 
@@ -64,8 +65,9 @@ async def test_sessions_list_and_revoke(clients: Clients) -> None:
     alice = await clients.user()
     assert alice.user is not None
     second = await clients.anonymous()
-    await second.request("sign_in", username=alice.user["username"], password="correct horse",
-                         device="laptop")
+    await second.request(
+        "sign_in", username=alice.user["username"], password="correct horse", device="laptop"
+    )
     sessions = await alice.request("list_sessions")
     assert len(sessions) == 2
     assert sum(s["current"] for s in sessions) == 1
@@ -126,8 +128,10 @@ async def test_expired_token(tmp_path: Path) -> None:
             await asyncio.sleep(1.3)
             late = await pool.raw()
             assert (await late.hello(alice.token))["code"] == "token_expired"
-            async with http.get(f"{relay.url}/v1/blobs/{'0' * 64}",
-                                headers={"Authorization": f"Bearer {alice.token}"}) as resp:
+            async with http.get(
+                f"{relay.url}/v1/blobs/{'0' * 64}",
+                headers={"Authorization": f"Bearer {alice.token}"},
+            ) as resp:
                 assert resp.status == 401
                 assert (await resp.json())["code"] == "token_expired"
             await pool.close()

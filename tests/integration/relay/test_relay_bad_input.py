@@ -29,15 +29,18 @@ async def test_protocol_version_mismatch(clients: Clients) -> None:
     await asyncio.wait_for(raw.closed.wait(), 5)
 
 
-@pytest.mark.parametrize("payload,code,rid", [
-    ("not json", "bad_frame", None),
-    ("[1,2]", "bad_frame", None),
-    ('{"id":3}', "bad_frame", 3),
-    ('{"type":"explode","id":4}', "unknown_type", 4),
-    ('{"type":"send_message","id":5,"chat_id":"x","random_id":1}', "invalid_field", 5),
-    ('{"type":"get_updates","id":6}', "invalid_field", 6),
-    ('{"type":"get_users","id":8,"user_ids":"nope"}', "invalid_field", 8),
-])
+@pytest.mark.parametrize(
+    "payload,code,rid",
+    [
+        ("not json", "bad_frame", None),
+        ("[1,2]", "bad_frame", None),
+        ('{"id":3}', "bad_frame", 3),
+        ('{"type":"explode","id":4}', "unknown_type", 4),
+        ('{"type":"send_message","id":5,"chat_id":"x","random_id":1}', "invalid_field", 5),
+        ('{"type":"get_updates","id":6}', "invalid_field", 6),
+        ('{"type":"get_users","id":8,"user_ids":"nope"}', "invalid_field", 8),
+    ],
+)
 async def test_malformed_frames(clients: Clients, payload: str, code: str, rid: int | None) -> None:
     alice = await clients.user()
     await alice.send_raw(payload)
@@ -61,8 +64,11 @@ async def test_oversized_frame(clients: Clients) -> None:
 async def test_anonymous_requests(clients: Clients) -> None:
     anon = await clients.anonymous()
     assert await anon.request("ping") is None
-    for kind, fields in [("get_me", {}), ("get_chats", {}),
-                         ("send_message", {"chat_id": 1, "random_id": 1, "text": "x"})]:
+    for kind, fields in [
+        ("get_me", {}),
+        ("get_chats", {}),
+        ("send_message", {"chat_id": 1, "random_id": 1, "text": "x"}),
+    ]:
         with pytest.raises(ServerError) as err:
             await anon.request(kind, **fields)
         assert err.value.code == "not_authenticated"
@@ -90,8 +96,7 @@ async def test_request_flood_is_rate_limited(tmp_path: Path) -> None:
             pool = Clients(relay, http)
             alice = await pool.user()
             bob = await pool.user()
-            results = await asyncio.gather(
-                *(alice.request_frame("ping") for _ in range(40)))
+            results = await asyncio.gather(*(alice.request_frame("ping") for _ in range(40)))
             limited = [f for f in results if f["type"] == "error"]
             assert limited and all(f["code"] == "rate_limited" for f in limited)
             assert all(f["retry_after"] > 0 for f in limited)

@@ -21,8 +21,7 @@ async def test_blob_round_trip_and_errors(clients: Clients) -> None:
     async with http.put(base + digest, data=data) as resp:
         assert resp.status == 401
         assert (await resp.json())["code"] == "not_authenticated"
-    async with http.put(base + digest, data=data,
-                        headers={"Authorization": "Bearer nope"}) as resp:
+    async with http.put(base + digest, data=data, headers={"Authorization": "Bearer nope"}) as resp:
         assert resp.status == 401
         assert (await resp.json())["code"] == "token_invalid"
     wrong = hashlib.sha256(b"other").hexdigest()

@@ -32,7 +32,8 @@ async def test_ice_servers_turn_credentials(clients: Clients) -> None:
     expiry, user = turn["username"].split(":")
     assert int(user) == uid(alice) and int(expiry) > time.time() + 3600
     expected = base64.b64encode(
-        hmac.new(b"s3cret", turn["username"].encode(), hashlib.sha1).digest()).decode()
+        hmac.new(b"s3cret", turn["username"].encode(), hashlib.sha1).digest()
+    ).decode()
     assert turn["credential"] == expected
 
 

@@ -38,8 +38,9 @@ async def test_direct_chat_is_idempotent(clients: Clients) -> None:
 
 async def test_group_permissions(clients: Clients) -> None:
     owner, admin, member, outsider = [await clients.user() for _ in range(4)]
-    group = await owner.request("create_group", title=" Team ",
-                                member_ids=[uid(admin), uid(member)])
+    group = await owner.request(
+        "create_group", title=" Team ", member_ids=[uid(admin), uid(member)]
+    )
     assert group["title"] == "Team"
     roles = {m["user_id"]: m["role"] for m in group["members"]}
     assert roles == {uid(owner): "owner", uid(admin): "member", uid(member): "member"}
@@ -114,8 +115,10 @@ async def test_unread_count_is_per_member(clients: Clients) -> None:
     alice, bob, carol = [await clients.user() for _ in range(3)]
     chat = await alice.request("open_direct_chat", user_id=uid(bob))
     assert chat["unread_count"] == 0
-    sent = [await alice.request("send_message", chat_id=chat["id"], random_id=i + 1,
-                                text=f"m{i}") for i in range(3)]
+    sent = [
+        await alice.request("send_message", chat_id=chat["id"], random_id=i + 1, text=f"m{i}")
+        for i in range(3)
+    ]
     await bob.request("send_message", chat_id=chat["id"], random_id=7, text="mine")
     # bob: alice's 3 are unread (his own is not); alice: bob's one
     (for_bob,) = await bob.request("get_chats")

@@ -23,9 +23,22 @@ def serve(data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     return subprocess.run(
-        [sys.executable, "-m", "relay", "serve", "--port", str(free_port()),
-         "--data", str(data_dir), "--fast-password-hashing"],
-        capture_output=True, text=True, timeout=30, env=env)
+        [
+            sys.executable,
+            "-m",
+            "relay",
+            "serve",
+            "--port",
+            str(free_port()),
+            "--data",
+            str(data_dir),
+            "--fast-password-hashing",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
 
 
 def healthy(url: str) -> bool:

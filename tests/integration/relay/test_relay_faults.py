@@ -21,9 +21,17 @@ def uid(client: Client) -> int:
 async def blast(client: Client, chat_id: int, random_ids: list[int]) -> None:
     """Pipeline sends without waiting for acks."""
     for i, random_id in enumerate(random_ids):
-        await client.ws.send_bytes(msgspec.json.encode({
-            "type": "send_message", "id": 10_000 + i, "chat_id": chat_id,
-            "random_id": random_id, "text": f"n{i}"}))
+        await client.ws.send_bytes(
+            msgspec.json.encode(
+                {
+                    "type": "send_message",
+                    "id": 10_000 + i,
+                    "chat_id": chat_id,
+                    "random_id": random_id,
+                    "text": f"n{i}",
+                }
+            )
+        )
 
 
 async def test_client_dropped_mid_send_then_resends(clients: Clients) -> None:
@@ -40,8 +48,7 @@ async def test_client_dropped_mid_send_then_resends(clients: Clients) -> None:
     await asyncio.sleep(0.3)
     again = await clients.resume(alice.token or "")
     for i, random_id in enumerate(random_ids):
-        msg = await again.request("send_message", chat_id=chat, random_id=random_id,
-                                  text=f"n{i}")
+        msg = await again.request("send_message", chat_id=chat, random_id=random_id, text=f"n{i}")
         if i in acked:
             assert msg["id"] == acked[i]
     history = []
@@ -80,8 +87,9 @@ async def _restart_keeps_acked(tmp_path: Path, hard: bool) -> None:
             history = await back.request("get_history", chat_id=chat, limit=200)
             stored = {m["random_id"]: m["id"] for m in history}
             while len(history) == 200:
-                history = await back.request("get_history", chat_id=chat, limit=200,
-                                             before_id=history[-1]["id"])
+                history = await back.request(
+                    "get_history", chat_id=chat, limit=200, before_id=history[-1]["id"]
+                )
                 stored.update({m["random_id"]: m["id"] for m in history})
             for i, message_id in acked.items():
                 assert stored[random_ids[i]] == message_id
@@ -113,13 +121,17 @@ async def test_sigterm_exits_cleanly(tmp_path: Path) -> None:
 async def test_fifty_clients_in_one_group(clients: Clients) -> None:
     users = await asyncio.gather(*(clients.user() for _ in range(50)))
     owner = users[0]
-    group = await owner.request("create_group", title="Big",
-                                member_ids=[uid(u) for u in users[1:]])
+    group = await owner.request("create_group", title="Big", member_ids=[uid(u) for u in users[1:]])
     for u in users:
         u.drain()
-    await asyncio.gather(*(u.request("send_message", chat_id=group["id"],
-                                     random_id=secrets.randbits(62) + 1, text="hi")
-                           for u in users))
+    await asyncio.gather(
+        *(
+            u.request(
+                "send_message", chat_id=group["id"], random_id=secrets.randbits(62) + 1, text="hi"
+            )
+            for u in users
+        )
+    )
     for u in users:
         await u.request("ping")
         msgs = [f for f in u.updates if f["update"]["kind"] == "new_message"]

@@ -68,22 +68,26 @@ async def test_message_validation(clients: Clients) -> None:
 async def test_reply_edit_delete(clients: Clients) -> None:
     alice, bob, chat = await pair(clients)
     first = await alice.request("send_message", chat_id=chat, random_id=rid(), text="one")
-    reply = await bob.request("send_message", chat_id=chat, random_id=rid(), text="re",
-                              reply_to=first["id"])
+    reply = await bob.request(
+        "send_message", chat_id=chat, random_id=rid(), text="re", reply_to=first["id"]
+    )
     assert reply["reply_to"] == first["id"]
     other_chat = (await pair(clients))[2]
     with pytest.raises(ServerError) as err:  # reply_to from another chat
-        await alice.request("send_message", chat_id=chat, random_id=rid(), text="x",
-                            reply_to=(await alice.request(
-                                "get_history", chat_id=chat))[0]["id"] + 10**6)
+        await alice.request(
+            "send_message",
+            chat_id=chat,
+            random_id=rid(),
+            text="x",
+            reply_to=(await alice.request("get_history", chat_id=chat))[0]["id"] + 10**6,
+        )
     assert err.value.code == "unknown_message"
     assert other_chat != chat
 
     with pytest.raises(ServerError) as err:
         await bob.request("edit_message", chat_id=chat, message_id=first["id"], text="hack")
     assert err.value.code == "forbidden"
-    edited = await alice.request("edit_message", chat_id=chat, message_id=first["id"],
-                                 text="one!")
+    edited = await alice.request("edit_message", chat_id=chat, message_id=first["id"], text="one!")
     assert edited["text"] == "one!" and edited["edit_date"]
     frame = await bob.wait_update("message_edited")
     assert frame["update"]["message"]["text"] == "one!"
@@ -112,17 +116,29 @@ async def test_group_admin_deletes_and_forward(clients: Clients) -> None:
     await owner.request("delete_message", chat_id=gid, message_id=msg["id"])
     keep = await member.request("send_message", chat_id=gid, random_id=rid(), text="news")
     direct = await member.request("open_direct_chat", user_id=uid(third))
-    fwd = await member.request("send_message", chat_id=direct["id"], random_id=rid(),
-                               forward={"chat_id": gid, "message_id": keep["id"]})
+    fwd = await member.request(
+        "send_message",
+        chat_id=direct["id"],
+        random_id=rid(),
+        forward={"chat_id": gid, "message_id": keep["id"]},
+    )
     assert fwd["text"] == "news"
     assert fwd["forward"]["from_user_id"] == uid(member)
     assert fwd["forward"]["from_message_id"] == keep["id"]
     with pytest.raises(ServerError) as err:  # third cannot see the group message
-        await third.request("send_message", chat_id=direct["id"], random_id=rid(),
-                            forward={"chat_id": gid, "message_id": keep["id"]})
+        await third.request(
+            "send_message",
+            chat_id=direct["id"],
+            random_id=rid(),
+            forward={"chat_id": gid, "message_id": keep["id"]},
+        )
     assert err.value.code == "forbidden"
-    refwd = await third.request("send_message", chat_id=direct["id"], random_id=rid(),
-                                forward={"chat_id": direct["id"], "message_id": fwd["id"]})
+    refwd = await third.request(
+        "send_message",
+        chat_id=direct["id"],
+        random_id=rid(),
+        forward={"chat_id": direct["id"], "message_id": fwd["id"]},
+    )
     assert refwd["forward"]["from_message_id"] == keep["id"]  # keeps the original origin
 
 
@@ -133,8 +149,12 @@ async def test_read_marks_are_monotonic(clients: Clients) -> None:
     alice.drain()
     await bob.request("mark_read", chat_id=chat, max_id=m2["id"])
     frame = await alice.wait_update("read")
-    assert frame["update"] == {"kind": "read", "chat_id": chat, "user_id": uid(bob),
-                               "max_id": m2["id"]}
+    assert frame["update"] == {
+        "kind": "read",
+        "chat_id": chat,
+        "user_id": uid(bob),
+        "max_id": m2["id"],
+    }
     count = len(alice.updates)
     await bob.request("mark_read", chat_id=chat, max_id=m1["id"])  # going back: ignored
     await bob.request("mark_read", chat_id=chat, max_id=m2["id"] + 1000)  # clamped, no change
@@ -164,8 +184,10 @@ async def test_typing_is_ephemeral_and_throttled(clients: Clients) -> None:
 
 async def test_history_paging(clients: Clients) -> None:
     alice, bob, chat = await pair(clients)
-    ids = [(await alice.request("send_message", chat_id=chat, random_id=rid(),
-                                text=str(i)))["id"] for i in range(25)]
+    ids = [
+        (await alice.request("send_message", chat_id=chat, random_id=rid(), text=str(i)))["id"]
+        for i in range(25)
+    ]
     page1 = await bob.request("get_history", chat_id=chat, limit=10)
     assert [m["id"] for m in page1] == ids[::-1][:10]
     page2 = await bob.request("get_history", chat_id=chat, limit=10, before_id=page1[-1]["id"])
@@ -184,17 +206,23 @@ async def test_attachments_need_uploaded_blobs(clients: Clients) -> None:
     with pytest.raises(ServerError) as err:
         await alice.request("send_message", chat_id=chat, random_id=rid(), attachment=att)
     assert err.value.code == "blob_not_found"
-    async with clients.http.put(f"{clients.relay.url}/v1/blobs/{digest}", data=data,
-                                headers={"Authorization": f"Bearer {alice.token}"}) as resp:
+    async with clients.http.put(
+        f"{clients.relay.url}/v1/blobs/{digest}",
+        data=data,
+        headers={"Authorization": f"Bearer {alice.token}"},
+    ) as resp:
         assert resp.status == 201
-    msg = await alice.request("send_message", chat_id=chat, random_id=rid(), attachment=att,
-                              text="caption")
+    msg = await alice.request(
+        "send_message", chat_id=chat, random_id=rid(), attachment=att, text="caption"
+    )
     assert msg["attachment"]["sha256"] == digest
     with pytest.raises(ServerError) as err:
-        await alice.request("send_message", chat_id=chat, random_id=rid(), attachment=att,
-                            text="c" * 1025)
+        await alice.request(
+            "send_message", chat_id=chat, random_id=rid(), attachment=att, text="c" * 1025
+        )
     assert err.value.code == "message_too_long"
-    async with clients.http.get(f"{clients.relay.url}/v1/blobs/{digest}",
-                                headers={"Authorization": f"Bearer {bob.token}"}) as resp:
+    async with clients.http.get(
+        f"{clients.relay.url}/v1/blobs/{digest}", headers={"Authorization": f"Bearer {bob.token}"}
+    ) as resp:
         assert resp.status == 200
         assert await resp.read() == data

@@ -32,12 +32,21 @@ async def test_postgres_concurrent_sends_sync_and_restart(tmp_path: Path) -> Non
         async with aiohttp.ClientSession() as http:
             pool = Clients(relay, http)
             users = await asyncio.gather(*(pool.user() for _ in range(10)))
-            group = await users[0].request("create_group", title="pg",
-                                           member_ids=[uid(u) for u in users[1:]])
-            sent = await asyncio.gather(*(
-                u.request("send_message", chat_id=group["id"],
-                          random_id=secrets.randbits(62) + 1, text=f"{i}:{j}")
-                for j in range(10) for i, u in enumerate(users)))
+            group = await users[0].request(
+                "create_group", title="pg", member_ids=[uid(u) for u in users[1:]]
+            )
+            sent = await asyncio.gather(
+                *(
+                    u.request(
+                        "send_message",
+                        chat_id=group["id"],
+                        random_id=secrets.randbits(62) + 1,
+                        text=f"{i}:{j}",
+                    )
+                    for j in range(10)
+                    for i, u in enumerate(users)
+                )
+            )
             assert len({m["id"] for m in sent}) == 100
             for u in users:
                 await u.request("ping")
@@ -47,8 +56,9 @@ async def test_postgres_concurrent_sends_sync_and_restart(tmp_path: Path) -> Non
                 assert sum(x["update"]["kind"] == "new_message" for x in page["updates"]) == 100
                 live = [(f["seq"], f["update"]) for f in u.updates]
                 assert live == [(x["seq"], x["update"]) for x in page["updates"]]
-            again = await users[1].request("send_message", chat_id=group["id"],
-                                           random_id=sent[1]["random_id"], text="dup")
+            again = await users[1].request(
+                "send_message", chat_id=group["id"], random_id=sent[1]["random_id"], text="dup"
+            )
             assert again == sent[1]
             await pool.close()
             relay.restart(hard=True)

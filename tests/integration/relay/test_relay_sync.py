@@ -45,10 +45,12 @@ async def test_offline_client_gets_exactly_the_missed_updates(clients: Clients) 
         sender = alice if i % 3 else carol
         if sender is carol and chat == direct["id"]:
             sender = alice
-        sent.append(await sender.request("send_message", chat_id=chat, random_id=rid(),
-                                         text=f"m{i}"))
-    await alice.request("edit_message", chat_id=direct["id"], message_id=sent[1]["id"],
-                        text="edited")
+        sent.append(
+            await sender.request("send_message", chat_id=chat, random_id=rid(), text=f"m{i}")
+        )
+    await alice.request(
+        "edit_message", chat_id=direct["id"], message_id=sent[1]["id"], text="edited"
+    )
     await alice.request("delete_message", chat_id=group["id"], message_id=sent[0]["id"])
     await carol.request("mark_read", chat_id=group["id"], max_id=sent[-1]["id"])
     await alice.request("rename_group", chat_id=group["id"], title="G2")

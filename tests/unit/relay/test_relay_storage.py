@@ -17,8 +17,10 @@ async def test_schema_1_moves_seq_heads_to_user_seqs(tmp_path: Path) -> None:
     await db.close()
     # turn it into a schema-1 database: heads in users.seq, no user_seqs rows
     raw = sqlite3.connect(path)
-    raw.execute("INSERT INTO users (id, username, display_name, bio, password_hash, created,"
-                " seq) VALUES (7, 'ann', 'Ann', '', 'x', 0, 41)")
+    raw.execute(
+        "INSERT INTO users (id, username, display_name, bio, password_hash, created,"
+        " seq) VALUES (7, 'ann', 'Ann', '', 'x', 0, 41)"
+    )
     raw.execute("DELETE FROM user_seqs")
     raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
     raw.commit()
@@ -30,7 +32,8 @@ async def test_schema_1_moves_seq_heads_to_user_seqs(tmp_path: Path) -> None:
     raw = sqlite3.connect(path)
     assert raw.execute("SELECT user_id, seq FROM user_seqs").fetchall() == [(7, 41)]
     assert raw.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (
-        str(SCHEMA_VERSION),)
+        str(SCHEMA_VERSION),
+    )
     raw.close()
 
 

@@ -189,17 +189,18 @@ async def test_relay_that_never_answers_the_upgrade_is_offline_quickly() -> None
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     bus = EventBus()
-    events: list[Event] = []
-    bus.subscribe(events.append)
+    offline = asyncio.Event()
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, ConnectionStateChanged) and event.state is ConnectionState.OFFLINE:
+            offline.set()
+
+    bus.subscribe(on_event)
     conn = make_conn(f"http://127.0.0.1:{port}", bus, hello_timeout=0.3)
     conn.start()
     try:
         async with asyncio.timeout(20):
-            while not any(
-                isinstance(e, ConnectionStateChanged) and e.state is ConnectionState.OFFLINE
-                for e in events
-            ):
-                await asyncio.sleep(0.05)
+            await offline.wait()
         assert accepted, "the client never reached the silent server"
     finally:
         await conn.close()
