@@ -83,18 +83,22 @@ def _stamp_bits(ms: int) -> list[int]:
     return [(value >> (_STAMP_BITS - 1 - i)) & 1 for i in range(_STAMP_BITS)]
 
 
+def stamp_lines(ms: int, block: int) -> list[bytes]:
+    """One luma line per block row (``STAMP_ROWS`` of them, ``STAMP_COLS * block`` wide);
+    each is repeated ``block`` times down the frame to carry ``ms`` as black/white
+    blocks."""
+    bits = _stamp_bits(ms)
+    white, black = bytes([_WHITE]) * block, bytes([_BLACK]) * block
+    return [
+        b"".join(white if bit else black for bit in bits[r * STAMP_COLS : (r + 1) * STAMP_COLS])
+        for r in range(STAMP_ROWS)
+    ]
+
+
 def stamp_rows(ms: int, block: int) -> list[bytes]:
     """The luma rows (``STAMP_ROWS * block`` of them, ``STAMP_COLS * block`` wide) that
     carry ``ms`` as black/white blocks."""
-    bits = _stamp_bits(ms)
-    rows: list[bytes] = []
-    for r in range(STAMP_ROWS):
-        line = b"".join(
-            bytes([_WHITE if bit else _BLACK]) * block
-            for bit in bits[r * STAMP_COLS : (r + 1) * STAMP_COLS]
-        )
-        rows.extend([line] * block)
-    return rows
+    return [line for line in stamp_lines(ms, block) for _ in range(block)]
 
 
 def read_capture_time(frame: av.VideoFrame) -> int | None:
@@ -171,7 +175,9 @@ class _Pacer:
 
 class TestPatternTrack(MediaStreamTrack):
     """Synthetic camera: scrolling diagonal stripes over colour bars, any size and rate,
-    each frame stamped with its capture time. A frame costs a few slice copies."""
+    each frame stamped with its capture time. A frame is made straight in yuv420p: three
+    plane copies from precomputed buffers plus the stamp's ``STAMP_ROWS * block`` short
+    row writes (no per-row Python work, no colour conversion)."""
 
     kind = "video"
     __test__ = False  # not a pytest class
@@ -186,14 +192,23 @@ class TestPatternTrack(MediaStreamTrack):
             raise ValueError("width and height must be even")
         self.width, self.height, self.fps, self._step = width, height, fps, step
         self._pacer = _Pacer(fps)
+        # Row y of frame i is ``line[y + offset : y + offset + width]`` (offset = i * step
+        # mod the period): every frame is a window of one tall image of ``height + period``
+        # such rows, kept with the frame's own strides so a plane is one memcpy.
         span = width + height + self._PERIOD
-        self._line = bytes(
-            170 if (x % self._PERIOD) < self._PERIOD // 2 else 70 for x in range(span)
+        line = bytes(170 if (x % self._PERIOD) < self._PERIOD // 2 else 70 for x in range(span))
+        probe = av.VideoFrame(width, height, "yuv420p")
+        self._strides = tuple(plane.line_size for plane in probe.planes)
+        luma_stride, chroma_stride = self._strides[0], self._strides[1]
+        pad = bytes(luma_stride - width)
+        self._luma = memoryview(
+            b"".join(line[r : r + width] + pad for r in range(height + self._PERIOD))
         )
         bars = (64, 160, 96, 200, 128, 40, 220, 112)
         cw, ch = width // 2, height // 2
-        u_row = bytes(bars[x * len(bars) // cw] for x in range(cw))
-        v_row = bytes(bars[len(bars) - 1 - x * len(bars) // cw] for x in range(cw))
+        cpad = bytes(chroma_stride - cw)
+        u_row = bytes(bars[x * len(bars) // cw] for x in range(cw)) + cpad
+        v_row = bytes(bars[len(bars) - 1 - x * len(bars) // cw] for x in range(cw)) + cpad
         self._u, self._v = u_row * ch, v_row * ch
         self._block = stamp_block_size(width, height)
         self.frames_sent = 0
@@ -212,16 +227,20 @@ class TestPatternTrack(MediaStreamTrack):
         """Frame ``index`` of the pattern, stamped with ``ms``."""
         w, h = self.width, self.height
         offset = (index * self._step) % self._PERIOD
-        line = self._line
-        rows = [line[y + offset : y + offset + w] for y in range(h)]
-        stamp = stamp_rows(ms, self._block)
-        sw = len(stamp[0])
-        for y, srow in enumerate(stamp):
-            rows[y] = srow + rows[y][sw:]
         frame = av.VideoFrame(w, h, "yuv420p")
-        fill_plane(frame.planes[0], rows, w, h)
-        fill_plane(frame.planes[1], self._u, w // 2, h // 2)
-        fill_plane(frame.planes[2], self._v, w // 2, h // 2)
+        luma, u, v = frame.planes
+        if (luma.line_size, u.line_size, v.line_size) != self._strides:  # never seen
+            raise RuntimeError("libav changed its frame strides")
+        stride = self._strides[0]
+        luma.update(self._luma[offset * stride : (offset + h) * stride])
+        u.update(self._u)
+        v.update(self._v)
+        block = self._block
+        pixels = memoryview(luma)
+        sw = STAMP_COLS * block
+        for y, srow in enumerate(stamp_lines(ms, block)):
+            for row in range(y * block * stride, (y + 1) * block * stride, stride):
+                pixels[row : row + sw] = srow
         return frame
 
 

@@ -15,7 +15,7 @@ import secrets
 import time
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from app.protocol.frames import CallIncoming, CallSignalEvent, CallStateChanged, encode
 from app.protocol.limits import ErrorCode
@@ -208,7 +208,9 @@ class CallManager:
         else:
             await self._finish(call, "ended", "hangup", conn.user_id, skip=conn)
 
-    async def signal(self, conn: Connection, call_id: str, sdp_type: str, sdp: str) -> None:
+    async def signal(
+        self, conn: Connection, call_id: str, sdp_type: Literal["offer", "answer"], sdp: str
+    ) -> None:
         call = self._get(call_id, conn.user_id)
         if call.state != "accepted":
             raise RelayError(ErrorCode.CALL_STATE, "signal after the call is accepted")
@@ -221,7 +223,7 @@ class CallManager:
         self._send(
             [target],
             CallSignalEvent(call_id=call.id, from_user_id=conn.user_id, sdp_type=sdp_type, sdp=sdp),
-        )  # type: ignore[arg-type]
+        )
 
     # --- endings ------------------------------------------------------------------------
 

@@ -9,33 +9,44 @@ asks for the password again; the local history stays. ``aclose()`` shuts everyth
 in order (windows' tasks, then the core session).
 
 The core session is opened without connecting, the bridge subscribes, and only then does
-the session start: the UI sees every event from the first "connecting" on.
+the session start: the UI sees every event from the first "connecting" on. The main
+window's modules load while the passcode is typed or its key derived (Argon2id runs on the
+store's thread), so unlocking and showing the chat list don't add up.
 
 Signals: ``main_window_shown(object)``, ``auth_shown(str page)``, ``language_applied(str)``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from app.services.session import STORE_FILE, ClientApp, ClientConfig
 from ui.bridge import Bridge
-from ui.dialogs.settings import SettingsDialog
 from ui.errors import describe, describe_code
 from ui.i18n import apply_language
 from ui.preferences import Preferences
-from ui.session import UiSession
 from ui.tasks import TaskOwner
 from ui.theme import ThemeManager
-from ui.windows.auth import AuthWindow
-from ui.windows.main_window import MainWindow, mark
+from ui.timing import mark
+
+if TYPE_CHECKING:
+    from ui.session import UiSession
+    from ui.windows.auth import AuthWindow
+    from ui.windows.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+# The main window's modules (and the call UI's), loaded ahead by
+# AppController._load_main_window while the passcode is typed or its key derived.
+_MAIN_WINDOW_MODULES = ("ui.session", "ui.windows.main_window", "ui.dialogs.settings", "ui.tray")
+_CALL_UI_MODULES = ("ui.calls.controller", "ui.calls.settings_page")
 
 
 def apply_appearance(app: QApplication, *, theme: str, language: str) -> tuple[ThemeManager, str]:
@@ -90,7 +101,7 @@ class AppController(QObject):
         self.media_options = media_options
         self.calls: Any = None
         self.call_manager: Any = None
-        SettingsDialog.controller = self
+        self._main_window_loading = False
         self.preferences.theme_changed.connect(self.theme.apply)
         self.preferences.language_changed.connect(self._on_language_changed)
 
@@ -125,6 +136,8 @@ class AppController(QObject):
 
     def _ensure_auth_window(self) -> AuthWindow:
         if self.auth_window is None:
+            from ui.windows.auth import AuthWindow
+
             w = AuthWindow()
             w.set_keychain_available(ClientApp.keychain_available())
             w.unlock_requested.connect(self.unlock)
@@ -142,6 +155,21 @@ class AppController(QObject):
             w.show()
         mark("auth_shown")
         self.auth_shown.emit(page)
+        self._load_main_window()
+
+    def _load_main_window(self) -> None:
+        """Import the main window's modules in the background of the loop (once): while
+        the user types the passcode, or while Argon2id derives the key on the store's
+        thread, rather than between the unlock and the chat list."""
+        if self._main_window_loading:
+            return
+        self._main_window_loading = True
+        modules = _MAIN_WINDOW_MODULES + (_CALL_UI_MODULES if self.enable_calls else ())
+        self.tasks.run(
+            _import_stepwise(modules),
+            None,
+            lambda exc: log.warning("loading the main window ahead failed: %r", exc),
+        )
 
     # --- unlock ----------------------------------------------------------------------------
     def unlock(self, passcode: str, remember: bool = False) -> None:
@@ -152,6 +180,7 @@ class AppController(QObject):
             self._unlocked,
             self._unlock_failed,
         )
+        self._load_main_window()
 
     def _unlock_failed(self, exc: BaseException) -> None:
         log.info("unlock failed: %r", exc)
@@ -171,6 +200,8 @@ class AppController(QObject):
         self.client = client
         self.relay_url = client.relay_url
         self.bridge.attach(client.bus)
+        from ui.session import UiSession
+
         self.session = UiSession(client)
         client.start()
 
@@ -215,6 +246,10 @@ class AppController(QObject):
     # --- main window ---------------------------------------------------------------------------
     def _show_main(self) -> None:
         assert self.session is not None
+        from ui.dialogs.settings import SettingsDialog
+        from ui.windows.main_window import MainWindow
+
+        SettingsDialog.controller = self
         w = MainWindow(self.session, self.bridge, self.preferences.settings)
         self.main_window = w
         self.bridge.signed_out.connect(self._on_signed_out)
@@ -326,3 +361,10 @@ class AppController(QObject):
             self.auth_window.deleteLater()
             self.auth_window = None
         self.preferences.sync()
+
+
+async def _import_stepwise(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` one per loop turn, so the loop keeps serving events between."""
+    for name in modules:
+        await asyncio.sleep(0)
+        importlib.import_module(name)

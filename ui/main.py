@@ -106,7 +106,7 @@ async def _demo_relay(stack: contextlib.AsyncExitStack, relay_dir: Path) -> str:
 
 async def _run(args: argparse.Namespace, app) -> int:
     from ui.controller import AppController
-    from ui.windows.main_window import mark
+    from ui.timing import mark
 
     data_dir = default_data_dir()
     profile = args.profile or (data_dir / ("demo-profile" if args.demo else "profile"))
@@ -160,8 +160,6 @@ def _bench_hooks(controller, app):
         return None
     from PySide6.QtCore import QTimer
 
-    from ui.windows.main_window import mark
-
     chat_id = int(os.environ.get("RISALA_BENCH_CHAT", "0"))
 
     def on_main(w) -> None:
@@ -180,7 +178,6 @@ def _bench_hooks(controller, app):
         w.chat_opened.connect(opened)
 
     controller.main_window_shown.connect(on_main)
-    _ = mark
     return True
 
 

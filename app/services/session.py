@@ -16,13 +16,13 @@ cleared from the store first, local history stays) and ``CallEvent`` for call fr
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from app.client.blobs import BlobStore
-from app.client.connection import Backoff, Connection
 from app.client.events import (
     CallEvent,
     ConnectionState,
@@ -31,10 +31,6 @@ from app.client.events import (
     EventBus,
     SignedOut,
 )
-from app.client.outbox import Outbox
-from app.client.store_adapter import StoreAdapter
-from app.client.sync import Sync
-from app.client.typing_state import TypingState
 from app.protocol.frames import (
     CallIncoming,
     CallSignalEvent,
@@ -45,8 +41,6 @@ from app.protocol.frames import (
     Welcome,
 )
 from app.protocol.types import NewMessage, User
-from app.services.account import AccountService
-from app.services.chats import ChatService
 from app.store.aio import AsyncStore
 from app.store.errors import WrongPasscode
 from app.store.keys import DEFAULT_KDF, KdfParams, KeychainKeys
@@ -55,6 +49,37 @@ log = logging.getLogger(__name__)
 
 STORE_FILE = "store.db"
 BLOB_DIR = "blobs"
+
+_WIRING = (
+    "app.client.store_adapter",
+    "app.client.typing_state",
+    "app.client.connection",
+    "app.client.blobs",
+    "app.client.sync",
+    "app.client.outbox",
+    "app.services.account",
+    "app.services.chats",
+)
+"""What a ``ClientApp`` is wired from. The connection stack (aiohttp) costs about as much
+to import as Argon2id takes, so ``open`` imports it while the key is derived on the
+store's thread instead of before (see :func:`_unlock_while_loading`)."""
+
+
+async def _unlock_while_loading(opening: Coroutine[Any, Any, AsyncStore]) -> AsyncStore:
+    """Await ``opening`` (the store unlocking on its own thread) while this thread imports
+    the :data:`_WIRING` modules, one per loop turn, so the two overlap."""
+    task = asyncio.ensure_future(opening)
+    try:
+        for name in _WIRING:
+            await asyncio.sleep(0)  # the first turn starts the key derivation
+            importlib.import_module(name)
+    except BaseException:
+        if task.done() and not task.cancelled() and task.exception() is None:
+            await task.result().close()  # unlocked already: don't leave it open
+        else:
+            task.cancel()
+        raise
+    return await task
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +118,15 @@ class ClientApp:
         me: User | None,
         config: ClientConfig,
     ) -> None:
+        from app.client.blobs import BlobStore
+        from app.client.connection import Backoff, Connection
+        from app.client.outbox import Outbox
+        from app.client.store_adapter import StoreAdapter
+        from app.client.sync import Sync
+        from app.client.typing_state import TypingState
+        from app.services.account import AccountService
+        from app.services.chats import ChatService
+
         self.profile_dir = profile_dir
         self.relay_url = relay_url
         self.config = config
@@ -152,11 +186,12 @@ class ClientApp:
         config = config or ClientConfig()
         path = profile_dir / STORE_FILE
         if path.exists():
-            astore = await AsyncStore.open(path, passcode)
+            opening = AsyncStore.open(path, passcode)
         else:
             if relay_url is None:
                 raise ProfileError("a new profile needs the relay's address")
-            astore = await AsyncStore.create(path, passcode, kdf=config.kdf)
+            opening = AsyncStore.create(path, passcode, kdf=config.kdf)
+        astore = await _unlock_while_loading(opening)
         app = await cls._from_store(profile_dir, astore, relay_url, config)
         if remember:
             await app.remember_on_device(True)
@@ -196,6 +231,8 @@ class ClientApp:
     async def _from_store(
         cls, profile_dir: Path, astore: AsyncStore, relay_url: str | None, config: ClientConfig
     ) -> ClientApp:
+        from app.client.store_adapter import StoreAdapter
+
         try:
             account = await astore.account()
             url = relay_url or (account.relay_url if account is not None else None)

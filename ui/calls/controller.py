@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -38,9 +38,10 @@ from ui.calls.devices import (
 from ui.calls.state import ACTIVE_PHASES, CallPhase, CallTexts, EndReason, parse_end_reason
 from ui.calls.video import VideoWidget, fit_rect
 from ui.tasks import TaskOwner
-from ui.windows.call import CallWindow
-from ui.windows.incoming_call import IncomingCallWindow
-from ui.windows.pip import PipWindow
+
+if TYPE_CHECKING:  # the call windows load with the first call, not with the app
+    from ui.windows.incoming_call import IncomingCallWindow
+    from ui.windows.pip import PipWindow
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,8 @@ class CallView(QObject):
         self._feeds: list[HubFeed] = []
         self._engine: Any = None
         self._done = False
+        from ui.windows.call import CallWindow
+
         self.window = CallWindow(peer_name, outgoing=outgoing, video=video, self_name=self_name)
         self.pip: PipWindow | None = None
         self._self_name = self_name
@@ -258,6 +261,8 @@ class CallView(QObject):
         if self.window.phase not in ACTIVE_PHASES:
             return
         if self.pip is None:
+            from ui.windows.pip import PipWindow
+
             pip = PipWindow()
             pip.setLayoutDirection(self.window.layoutDirection())
             pip.set_peer_name(self.peer_name)
@@ -539,6 +544,8 @@ class CallController(QObject):
         call = self.manager.call(event.call_id)
         if call is None or not call.active or event.call_id in self.incoming:
             return
+        from ui.windows.incoming_call import IncomingCallWindow
+
         window = IncomingCallWindow(self._name(event.caller_id), video=event.video)
         if self._main_window is not None:
             window.setLayoutDirection(self._main_window.layoutDirection())
@@ -625,10 +632,12 @@ def build_call_manager(app: Any, media_options: Any = None) -> CallManager:
     """A ``CallManager`` for a ``ClientApp`` with the aiortc engine. Each call opens the
     devices saved in settings at that moment, unless ``media_options`` (from
     ``--fake-media`` / ``--camera-file``) fixes them. Until ``ClientApp`` owns a manager,
-    the app builds it here (and closes it on shutdown)."""
-    from media.engine import engine_factory
+    the app builds it here (and closes it on shutdown). The media stack (aiortc, PyAV)
+    loads with the first call, not with the app: it is a third of the start-up time."""
 
     def make_engine(spec: Any, delegate: Any) -> Any:
+        from media.engine import engine_factory
+
         options = media_options if media_options is not None else saved_media_options()
         return engine_factory(options)(spec, delegate)
 

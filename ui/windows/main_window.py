@@ -9,8 +9,6 @@ Signals:
 from __future__ import annotations
 
 import logging
-import os
-import time
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
@@ -40,6 +38,7 @@ from ui.models.chat_list import ChatFilterModel, ChatListModel, ChatRoles, ChatR
 from ui.models.messages import MessageListModel
 from ui.session import UiSession
 from ui.tasks import TaskOwner
+from ui.timing import mark
 from ui.widgets.banner import ConnectionBanner
 from ui.widgets.chat_header import ChatHeader
 from ui.widgets.chat_view import ChatView
@@ -47,12 +46,6 @@ from ui.widgets.composer import Composer
 from ui.widgets.thumbnails import ThumbnailCache
 
 log = logging.getLogger(__name__)
-
-
-def mark(name: str) -> None:
-    """Timing marks for the startup benchmark (``RISALA_TIMING=1``)."""
-    if os.environ.get("RISALA_TIMING"):
-        print(f"RISALA_MARK {name} {time.monotonic():.6f}", flush=True)
 
 
 class MainWindow(QMainWindow):

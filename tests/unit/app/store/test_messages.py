@@ -42,6 +42,36 @@ def test_round_trip_all_fields(chat_store: Store) -> None:
     assert chat_store.message(5) == m
 
 
+def test_batch_mixing_optional_fields(chat_store: Store) -> None:
+    """Rows are written by one statement per set of non-NULL columns; every shape,
+    repeated ids and upserts that clear a field must still land as given."""
+    photo = Attachment(sha256="cd" * 32, size=9, mime="image/png", kind="photo")
+    fwd = Forward(from_user_id=7, from_name="Amina")
+    first = [
+        msg(1),
+        msg(2, reply_to_id=1),
+        msg(3, attachment=photo, random_id=-5),
+        msg(4, forward=fwd, edit_date=2.0),
+        msg(5, deleted=True, random_id=6),
+        msg(6, text="first copy", reply_to_id=2, attachment=photo),
+        msg(6, text="second copy", edit_date=3.0),  # same id later in the batch wins
+        msg(7),
+    ]
+    assert chat_store.save_messages(first) == 6  # 5 is a tombstone, 6 counted once
+    got = chat_store.messages_by_ids(range(1, 8))
+    for m in first[:4] + first[7:]:
+        assert got[m.id] == m
+    assert (got[5].deleted, got[5].text, got[5].random_id) == (True, "", 6)
+    assert got[6] == msg(6, text="second copy", edit_date=3.0)
+    # A newer edit drops the attachment and reply; the random id is kept once set.
+    chat_store.save_messages([msg(3, text="caption gone", edit_date=4.0), msg(2)])
+    assert chat_store.message(3) == msg(3, text="caption gone", edit_date=4.0, random_id=-5)
+    assert chat_store.message(2) == msg(2)  # same edit date (none): re-applied as given
+    assert [m.text for m in chat_store.search("caption")] == ["caption gone"]
+    assert [m.id for m in chat_store.search("second")] == [6]
+    assert chat_store.search("first") == []
+
+
 def test_history_pages_newest_first(chat_store: Store) -> None:
     chat_store.save_messages([msg(i, chat_id=10 if i % 3 else 20) for i in range(1, 301)])
     ids_10 = [i for i in range(1, 301) if i % 3]
