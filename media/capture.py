@@ -195,23 +195,28 @@ class TestPatternTrack(MediaStreamTrack):
         # Row y of frame i is ``line[y + offset : y + offset + width]`` (offset = i * step
         # mod the period): every frame is a window of one tall image of ``height + period``
         # such rows, kept with the frame's own strides so a plane is one memcpy.
+        self._strides: tuple[int, ...] = ()
+        self._luma = memoryview(b"")
+        self._u = self._v = b""
+        self._build(tuple(p.line_size for p in av.VideoFrame(width, height, "yuv420p").planes))
+        self._block = stamp_block_size(width, height)
+        self.frames_sent = 0
+
+    def _build(self, strides: tuple[int, ...]) -> None:
+        """Precompute the planes for libav's plane strides (row padding included)."""
+        width, height = self.width, self.height
         span = width + height + self._PERIOD
         line = bytes(170 if (x % self._PERIOD) < self._PERIOD // 2 else 70 for x in range(span))
-        probe = av.VideoFrame(width, height, "yuv420p")
-        self._strides = tuple(plane.line_size for plane in probe.planes)
-        luma_stride, chroma_stride = self._strides[0], self._strides[1]
-        pad = bytes(luma_stride - width)
+        pad = bytes(strides[0] - width)
         self._luma = memoryview(
             b"".join(line[r : r + width] + pad for r in range(height + self._PERIOD))
         )
         bars = (64, 160, 96, 200, 128, 40, 220, 112)
         cw, ch = width // 2, height // 2
-        cpad = bytes(chroma_stride - cw)
-        u_row = bytes(bars[x * len(bars) // cw] for x in range(cw)) + cpad
-        v_row = bytes(bars[len(bars) - 1 - x * len(bars) // cw] for x in range(cw)) + cpad
-        self._u, self._v = u_row * ch, v_row * ch
-        self._block = stamp_block_size(width, height)
-        self.frames_sent = 0
+        u_row = bytes(bars[x * len(bars) // cw] for x in range(cw)) + bytes(strides[1] - cw)
+        v_row = bytes(bars[len(bars) - 1 - x * len(bars) // cw] for x in range(cw))
+        self._u, self._v = u_row * ch, (v_row + bytes(strides[2] - cw)) * ch
+        self._strides = strides
 
     async def recv(self) -> av.VideoFrame:
         if self.readyState != "live":
@@ -229,10 +234,11 @@ class TestPatternTrack(MediaStreamTrack):
         offset = (index * self._step) % self._PERIOD
         frame = av.VideoFrame(w, h, "yuv420p")
         luma, u, v = frame.planes
-        if (luma.line_size, u.line_size, v.line_size) != self._strides:  # never seen
-            raise RuntimeError("libav changed its frame strides")
+        if (luma.line_size, u.line_size, v.line_size) != self._strides:  # not seen so far
+            self._build((luma.line_size, u.line_size, v.line_size))
         stride = self._strides[0]
-        luma.update(self._luma[offset * stride : (offset + h) * stride])
+        window = self._luma[offset * stride : (offset + h) * stride]
+        luma.update(window)  # type: ignore[arg-type]  # any buffer works; the stub says bytes
         u.update(self._u)
         v.update(self._v)
         block = self._block

@@ -37,15 +37,20 @@ def _cpu_seconds() -> float:
 
 
 def _thread_cpu() -> dict[str, float]:
-    """CPU seconds per thread (Linux ``/proc``), keyed by "tid name"."""
+    """CPU seconds per thread (Linux ``/proc``), keyed by "tid name" (the Python thread's
+    name where there is one: ``MainThread`` is the event loop, ``asyncio_N`` the executor
+    running the encoders, ``video-decoder`` aiortc's decoder; others are libvpx's)."""
+    import threading
+
     ticks = os.sysconf("SC_CLK_TCK")
+    names = {t.native_id: t.name for t in threading.enumerate()}
     result: dict[str, float] = {}
     for tid in os.listdir("/proc/self/task"):
         try:
             stat = Path(f"/proc/self/task/{tid}/stat").read_text()
         except OSError:
             continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        name = names.get(int(tid)) or stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
         result[f"{tid} {name}"] = (int(fields[11]) + int(fields[12])) / ticks
     return result

@@ -12,11 +12,14 @@ from aiortc.mediastreams import MediaStreamError
 from media.capture import (
     AUDIO_RATE,
     AUDIO_SAMPLES,
+    STAMP_COLS,
+    STAMP_ROWS,
     TestPatternTrack,
     ToneTrack,
     latency_ms,
     now_ms,
     read_capture_time,
+    stamp_block_size,
 )
 
 
@@ -120,3 +123,26 @@ def test_no_devices_falls_back_to_synthetic() -> None:
     media = open_local_media(MediaOptions(), video=True)
     assert isinstance(media.video, TestPatternTrack) and isinstance(media.audio, ToneTrack)
     media.stop()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (322, 242)])  # 322: padded strides
+def test_pattern_is_the_scrolled_stripes_with_the_stamp(size: tuple[int, int]) -> None:
+    """Frames are windows of one precomputed image: row y of frame i is the stripe line
+    shifted by i * step, the stamp overwrites only its corner, and the chroma is fixed."""
+    width, height = size
+    track = TestPatternTrack(width, height)
+    period = TestPatternTrack._PERIOD
+    line = bytes(170 if x % period < period // 2 else 70 for x in range(width + height + period))
+    stamp_w = STAMP_COLS * stamp_block_size(width, height)
+    stamp_h = STAMP_ROWS * stamp_block_size(width, height)
+    for index in (0, 1, 15, 16, 17):
+        frame = track.make_frame(index, 123_456_789)
+        offset = index * 4 % period
+        luma = frame.planes[0]
+        data = bytes(luma)
+        for y in range(height):
+            row = data[y * luma.line_size : y * luma.line_size + width]
+            start = stamp_w if y < stamp_h else 0
+            assert row[start:] == line[y + offset + start : y + offset + width], (index, y)
+        assert read_capture_time(frame) == 123_456_789
+        assert frame.format.name == "yuv420p"
