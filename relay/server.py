@@ -25,6 +25,8 @@ from relay.core import Relay
 from relay.diagnostics import monitor_from_env
 
 log = logging.getLogger(__name__)
+GC_THRESHOLD = 50_000
+"""Allocations between young-generation collections while serving (default 700)."""
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -109,6 +111,11 @@ async def serve(config: RelayConfig) -> None:
         # collections stay short and do not show up as latency spikes.
         gc.collect()
         gc.freeze()
+        # Requests allocate many short-lived container objects; with the default
+        # threshold (700) the cyclic GC ran hundreds of times a second and was ~18% of
+        # the relay's CPU under load (py-spy). Garbage cycles are rare here: collect
+        # young objects far less often.
+        gc.set_threshold(GC_THRESHOLD, 50, 100)
         monitor = monitor_from_env()
         if monitor is not None:
             monitor.start()

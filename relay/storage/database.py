@@ -127,6 +127,7 @@ class Database:
             self.engine = create_async_engine(dsn, **kwargs)
         self._queue: asyncio.Queue[tuple[Job, asyncio.Future[Any]] | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._pg: _PgRaw | None = None
         self._catch_up = False
         self.catch_ups: list[float] = []
@@ -188,6 +189,7 @@ class Database:
             assert self.engine is not None
             async with self.engine.begin() as aconn:
                 await aconn.run_sync(create)
+        self._loop = asyncio.get_running_loop()
         self._writer = asyncio.create_task(self._write_loop(), name="relay-db-writer")
 
     async def close(self) -> None:
@@ -219,11 +221,15 @@ class Database:
 
     async def write(self, job: Callable[[Tx], Awaitable[T]]) -> T:
         """Run ``job`` in the next batch; returns once its transaction has committed."""
-        if self._writer is None:
+        loop = self._loop
+        if self._writer is None or loop is None:
             raise RuntimeError("database is not open")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        # the loop is cached: on Python 3.11 ``get_running_loop`` costs a getpid() syscall.
+        # No ``asyncio.shield``: a cancelled caller cancels only this future; the queued
+        # job still runs and commits (``_finish`` skips a future that is already done).
+        future: asyncio.Future[T] = loop.create_future()
         self._queue.put_nowait((job, future))
-        return await asyncio.shield(future)
+        return await future
 
     async def _write_loop(self) -> None:
         stop = False
