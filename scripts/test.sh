@@ -26,7 +26,8 @@ fi
 # the packaged build's self-test (tests skip the audio checks when none is reachable).
 if [ -z "${PULSE_SERVER:-}" ] && command -v pulseaudio >/dev/null 2>&1; then
     pulse_dir=$(mktemp -d /tmp/risala-pulse.XXXXXX)
-    if pulseaudio --daemonize=yes --exit-idle-time=-1 --disallow-exit -n \
+    # Its own runtime directory, so a daemon left by another run does not stop this one.
+    if PULSE_RUNTIME_PATH="$pulse_dir" pulseaudio --daemonize=yes --exit-idle-time=-1 --disallow-exit -n \
             --load="module-native-protocol-unix socket=$pulse_dir/native auth-anonymous=1" \
             --load="module-null-sink sink_name=risala_null" \
             --load="module-null-source source_name=risala_mic" \
