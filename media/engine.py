@@ -39,6 +39,7 @@ from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from app.services.calls import EngineDelegate, EngineSpec, EngineStats
+from media.alloc import keep_frame_buffers
 from media.capture import (
     AUDIO_RATE,
     LocalMedia,
@@ -133,6 +134,7 @@ class AiortcEngine:
         ice_transport_policy: str = "all",
         local: LocalMedia | None = None,
     ) -> None:
+        keep_frame_buffers()  # before the first frame buffers are allocated
         self.spec = spec
         self._delegate = delegate
         self._options = options or MediaOptions()
