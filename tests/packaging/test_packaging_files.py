@@ -5,12 +5,9 @@ from __future__ import annotations
 import importlib.util
 import re
 import struct
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from app import about  # noqa: E402
 

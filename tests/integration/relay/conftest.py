@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import aiohttp
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-
-from relay_testkit import FAST, Clients  # noqa: E402
-
 from tests.helpers.relay import RunningRelay, start_relay  # noqa: E402
+from tests.integration.relay.relay_testkit import FAST, Clients  # noqa: E402
 
 
 @pytest.fixture(scope="module")

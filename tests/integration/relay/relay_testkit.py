@@ -5,14 +5,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import secrets
-import sys
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import msgspec
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from tests.helpers.relay import RunningRelay  # noqa: E402
 

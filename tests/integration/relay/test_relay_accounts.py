@@ -7,9 +7,9 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from relay_testkit import FAST, Clients, ServerError, username
 
 from tests.helpers.relay import start_relay
+from tests.integration.relay.relay_testkit import FAST, Clients, ServerError, username
 
 
 async def test_sign_up_in_out(clients: Clients) -> None:

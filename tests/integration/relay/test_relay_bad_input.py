@@ -8,10 +8,10 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from relay_testkit import FAST, Clients, ServerError
 
 from app.protocol.limits import MAX_FRAME_BYTES
 from tests.helpers.relay import start_relay
+from tests.integration.relay.relay_testkit import FAST, Clients, ServerError
 
 
 async def test_frames_before_hello(clients: Clients) -> None:

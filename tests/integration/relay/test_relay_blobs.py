@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from relay_testkit import Clients
-
 from app.protocol.limits import MAX_BLOB_BYTES
+from tests.integration.relay.relay_testkit import Clients
 
 
 async def test_blob_round_trip_and_errors(clients: Clients) -> None:

@@ -9,7 +9,8 @@ import hmac
 import time
 
 import pytest
-from relay_testkit import Client, Clients, ServerError
+
+from tests.integration.relay.relay_testkit import Client, Clients, ServerError
 
 
 def uid(client: Client) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from relay_testkit import Client, Clients, ServerError
+
+from tests.integration.relay.relay_testkit import Client, Clients, ServerError
 
 
 def uid(client: Client) -> int:

@@ -9,13 +9,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from relay_testkit import FAST
 
 from relay.cli import EXIT_DATA_DIR_IN_USE
 from relay.config import RelayConfig
 from relay.datadir import DataDirInUse
 from relay.server import run_relay
 from tests.helpers.relay import REPO_ROOT, free_port, start_relay
+from tests.integration.relay.relay_testkit import FAST
 
 
 def serve(data_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import aiohttp
 import msgspec
-from relay_testkit import FAST, Client, Clients
 
 from tests.helpers.relay import RunningRelay, start_relay
+from tests.integration.relay.relay_testkit import FAST, Client, Clients
 
 
 def uid(client: Client) -> int:

@@ -6,7 +6,8 @@ import hashlib
 import secrets
 
 import pytest
-from relay_testkit import Client, Clients, ServerError
+
+from tests.integration.relay.relay_testkit import Client, Clients, ServerError
 
 
 def uid(client: Client) -> int:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from relay_testkit import FAST, Client, Clients
 
 from tests.helpers.relay import start_relay
+from tests.integration.relay.relay_testkit import FAST, Client, Clients
 
 DSN = os.environ.get("RISALA_TEST_POSTGRES_DSN")
 pytestmark = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from relay_testkit import Client, Clients
+from tests.integration.relay.relay_testkit import Client, Clients
 
 
 def uid(client: Client) -> int:

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from fake_relay import FakeRelay, reply_ok  # noqa: E402
 
 from app.client.connection import (  # noqa: E402
     Backoff,
@@ -27,6 +21,7 @@ from app.client.connection import (  # noqa: E402
 from app.client.events import ConnectionState, ConnectionStateChanged, Event, EventBus  # noqa: E402
 from app.protocol.frames import GetMe, Ping, Typing, UpdateFrame  # noqa: E402
 from app.protocol.types import User  # noqa: E402
+from tests.unit.app.client.fake_relay import FakeRelay, reply_ok  # noqa: E402
 
 
 @pytest.fixture

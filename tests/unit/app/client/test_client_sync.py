@@ -5,24 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
 from aiohttp import web
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from fake_relay import FakeRelay, reply_ok  # noqa: E402
-
 from app.client.connection import Backoff, Connection  # noqa: E402
 from app.client.events import EventBus, MessagesChanged  # noqa: E402
 from app.client.local import AppliedChanges  # noqa: E402
 from app.client.sync import Sync  # noqa: E402
 from app.protocol.types import Message, NewMessage, SeqUpdate  # noqa: E402
+from tests.unit.app.client.fake_relay import FakeRelay, reply_ok  # noqa: E402
 
 
 class RecordingStore:
