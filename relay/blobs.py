@@ -52,7 +52,8 @@ def _check_hash(request: web.Request) -> str | web.Response:
     return sha256
 
 
-async def put_blob(request: web.Request) -> web.StreamResponse:
+async def _check_upload(request: web.Request) -> tuple[str, Session] | web.Response:
+    """Path, token and declared size: everything that can be refused before the body."""
     relay = request.app[RELAY_KEY]
     sha256 = _check_hash(request)
     if isinstance(sha256, web.Response):
@@ -62,6 +63,30 @@ async def put_blob(request: web.Request) -> web.StreamResponse:
         return session
     if request.content_length is not None and request.content_length > MAX_BLOB_BYTES:
         return _error(413, ErrorCode.BLOB_TOO_LARGE, f"blobs are at most {MAX_BLOB_BYTES} bytes")
+    return sha256, session
+
+
+async def expect_blob(request: web.Request) -> web.StreamResponse | None:
+    """``Expect: 100-continue``: refuse a bad upload before the client sends its body.
+
+    Without this a client uploading an oversized blob writes megabytes into a socket the
+    relay is about to close, and may see a connection reset instead of the 413.
+    """
+    checked = await _check_upload(request)
+    if isinstance(checked, web.Response):
+        return checked
+    if request.headers.get("Expect", "").lower() != "100-continue":
+        raise web.HTTPExpectationFailed(text="only Expect: 100-continue is supported")
+    await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+    return None
+
+
+async def put_blob(request: web.Request) -> web.StreamResponse:
+    relay = request.app[RELAY_KEY]
+    checked = await _check_upload(request)
+    if isinstance(checked, web.Response):
+        return checked
+    sha256, session = checked
     final = blob_path(relay.config.blob_dir, sha256)
     if final.exists():
         return web.json_response({"sha256": sha256, "size": final.stat().st_size}, status=200)

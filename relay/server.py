@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from aiohttp import WSCloseCode, web
 
-from relay.blobs import get_blob, put_blob
+from relay.blobs import expect_blob, get_blob, put_blob
 from relay.config import RelayConfig
 from relay.connection import RELAY_KEY, websocket_handler
 from relay.core import Relay
@@ -55,7 +55,7 @@ def create_app(config: RelayConfig) -> web.Application:
     app.on_shutdown.append(close_connections)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/v1/ws", websocket_handler)
-    app.router.add_put("/v1/blobs/{sha256}", put_blob)
+    app.router.add_put("/v1/blobs/{sha256}", put_blob, expect_handler=expect_blob)
     app.router.add_get("/v1/blobs/{sha256}", get_blob)
     return app
 

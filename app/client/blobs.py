@@ -75,7 +75,11 @@ class BlobStore:
         headers = {**self._headers(), "Content-Type": "application/octet-stream"}
         try:
             async with self._conn.http.put(
-                self._url(sha), data=data, headers=headers, timeout=self._timeout
+                self._url(sha),
+                data=data,
+                headers=headers,
+                timeout=self._timeout,
+                expect100=True,  # a refused upload is refused before the body is sent
             ) as resp:
                 if resp.status >= 400:
                     raise await _error_from(resp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
 
@@ -55,7 +56,10 @@ async def test_oversized_frame(clients: Clients) -> None:
     frame = await alice.expect("error")
     assert frame["code"] == "frame_too_large"
     assert await alice.request("ping") is None
-    await alice.send_raw("x" * (2 * 1024 * 1024))  # above the hard limit: closed
+    # Above the hard limit the relay closes the connection as soon as it reads the frame
+    # header, so the relay may reset the socket while this side is still writing the rest.
+    with contextlib.suppress(ConnectionError):
+        await alice.send_raw("x" * (2 * 1024 * 1024))
     await asyncio.wait_for(alice.closed.wait(), 5)
     other = await clients.user()
     assert await other.request("ping") is None

@@ -50,9 +50,12 @@ async def test_blob_too_large(clients: Clients) -> None:
     alice = await clients.user()
     auth = {"Authorization": f"Bearer {alice.token}"}
     url = clients.relay.url + "/v1/blobs/" + "a" * 64
-    async with clients.http.put(url, data=b"x" * (MAX_BLOB_BYTES + 1), headers=auth) as resp:
-        assert resp.status == 413
+    body = b"x" * (MAX_BLOB_BYTES + 1)
+    async with clients.http.put(url, data=body, headers=auth, expect100=True) as resp:
+        assert resp.status == 413  # refused before the body is sent
         assert (await resp.json())["code"] == "blob_too_large"
+    async with clients.http.put(url, data=b"z", headers={}, expect100=True) as resp:
+        assert resp.status == 401
 
     async def chunks():  # no Content-Length: the limit is enforced while streaming
         block = b"y" * (1024 * 1024)
