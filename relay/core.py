@@ -178,7 +178,6 @@ class Relay:
             broker = self.broker
 
             def push() -> None:
-                for user_id, seq, payload in pushed:
-                    broker.publish_update(user_id, seq, payload)
+                broker.publish_updates(pushed)
 
             tx.after_commit(push)

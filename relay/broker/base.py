@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 
@@ -14,6 +14,12 @@ class Sink(Protocol):
 
     def send(self, data: bytes) -> None:
         """Queue an encoded frame without waiting; overflow closes the connection."""
+
+    def send_now(self, data: bytes) -> None:
+        """``send``, but written to the socket at once when nothing is queued before it.
+
+        For fan-out, where each connection gets one frame and there is nothing to
+        coalesce it with: skips the per-connection flush callback."""
 
     def close_with_error(self, data: bytes) -> None:
         """Queue a final (error) frame, then close."""
@@ -34,8 +40,9 @@ class Broker(Protocol):
         """Send the same bytes to every connection of ``user_ids``; returns deliveries."""
         ...
 
-    def publish_update(self, user_id: int, seq: int, payload: bytes) -> None:
-        """Send ``update {seq, update: payload}`` (payload already JSON) to ``user_id``."""
+    def publish_updates(self, items: Sequence[tuple[int, int, bytes]]) -> None:
+        """Send ``update {seq, update: payload}`` (payload already JSON) for each
+        (user id, seq, payload), in order, to that user's connections."""
         ...
 
     def close_session(self, user_id: int, session_id: str, data: bytes) -> None:

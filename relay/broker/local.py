@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from relay.broker.base import Sink
 
 _UPDATE_HEAD = b'{"type":"update","seq":'
 _UPDATE_MID = b',"update":'
+FANOUT_DIRECT = 8
+"""From this many updates in one commit on, each is written to its socket at once
+(``Sink.send_now``): a group message's members each get one frame, so the per-connection
+flush callback that coalesces an ack with the sender's own update only costs time."""
 
 
 def update_frame(seq: int, payload: bytes) -> bytes:
@@ -49,12 +53,19 @@ class LocalBroker:
                         count += 1
         return count
 
-    def publish_update(self, user_id: int, seq: int, payload: bytes) -> None:
-        sinks = self._by_user.get(user_id)
-        if sinks:
+    def publish_updates(self, items: Sequence[tuple[int, int, bytes]]) -> None:
+        by_user = self._by_user
+        direct = len(items) >= FANOUT_DIRECT
+        for user_id, seq, payload in items:
+            sinks = by_user.get(user_id)
+            if not sinks:
+                continue
             data = update_frame(seq, payload)
-            for sink in tuple(sinks):
-                sink.send(data)
+            for sink in tuple(sinks) if len(sinks) > 1 else sinks:
+                if direct:
+                    sink.send_now(data)
+                else:
+                    sink.send(data)
 
     def close_session(self, user_id: int, session_id: str, data: bytes) -> None:
         for sink in tuple(self._by_user.get(user_id, ())):

@@ -2,7 +2,10 @@
 
 Each message becomes 1,000 stored updates and 1,000 pushes (the update JSON is encoded
 once per message and only the per-user ``seq`` prefix differs). Latency is send → each
-member's ``update``, measured inside one generator process. Prints one JSON line.
+member's ``update``, measured inside one generator process. The same load then runs
+against the bare aiohttp reference relay of ``_relay_bench`` (no storage, one
+``send_bytes`` per member), printed as ``reference_*``: this machine's floor.
+Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -98,12 +101,48 @@ async def _sender(
     return {"got": got, "expected": len(user_ids) * messages, "elapsed": end - start, "lat": lat}
 
 
+def _measure(ws_url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Connect the members to one relay, send the messages; the summary figures."""
+    ctx = mp.get_context("spawn")
+    ids, results = ctx.Queue(), ctx.Queue()
+    gos = [ctx.Queue() for _ in range(args.procs)]
+    tag = secrets.token_hex(3)
+    others = args.members - 1  # the sender is a member too
+    per = others // args.procs
+    procs = []
+    for p in range(args.procs):
+        count = per if p < args.procs - 1 else others - per * (args.procs - 1)
+        proc = ctx.Process(
+            target=_run,
+            args=(ws_url, p * per, count, tag, ids, gos[p], results, args.messages),
+        )
+        proc.start()
+        procs.append(proc)
+    user_ids = [ids.get(timeout=600) for _ in range(others)]
+    cpu0 = rb.cpu_seconds(pid)
+    out = rb.run_loop(_sender(ws_url, user_ids, args.messages, tag, gos, results, args.procs))
+    cpu1 = rb.cpu_seconds(pid)
+    for proc in procs:
+        proc.join(10)
+    return {
+        "deliveries": out["got"],
+        "expected_deliveries": out["expected"],
+        "deliveries_per_s": round(out["got"] / out["elapsed"], 1),
+        "p50_ms": round(rb.percentile(out["lat"], 0.50), 2),
+        "p99_ms": round(rb.percentile(out["lat"], 0.99), 2),
+        "relay_cpu_s": round(cpu1 - cpu0, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--database", default=None)
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the bare aiohttp reference run"
+    )
     args = parser.parse_args()
     from tests.helpers.relay import start_relay
 
@@ -117,46 +156,20 @@ def main() -> None:
             send_queue=100_000,
         )
         try:
-            ctx = mp.get_context("spawn")
-            ids, results = ctx.Queue(), ctx.Queue()
-            gos = [ctx.Queue() for _ in range(args.procs)]
-            tag = secrets.token_hex(3)
-            others = args.members - 1  # the sender is a member too
-            per = others // args.procs
-            procs = []
-            for p in range(args.procs):
-                count = per if p < args.procs - 1 else others - per * (args.procs - 1)
-                proc = ctx.Process(
-                    target=_run,
-                    args=(relay.ws_url, p * per, count, tag, ids, gos[p], results, args.messages),
-                )
-                proc.start()
-                procs.append(proc)
-            user_ids = [ids.get(timeout=600) for _ in range(others)]
-            cpu0 = rb.cpu_seconds(relay.pid)
-            out = rb.run_loop(
-                _sender(relay.ws_url, user_ids, args.messages, tag, gos, results, args.procs)
-            )
-            cpu1 = rb.cpu_seconds(relay.pid)
-            for proc in procs:
-                proc.join(10)
+            figures = _measure(relay.ws_url, relay.pid, args)
         finally:
             relay.stop()
-    print(
-        json.dumps(
-            {
-                "members": args.members,
-                "messages": args.messages,
-                "deliveries": out["got"],
-                "expected_deliveries": out["expected"],
-                "deliveries_per_s": round(out["got"] / out["elapsed"], 1),
-                "p50_ms": round(rb.percentile(out["lat"], 0.50), 2),
-                "p99_ms": round(rb.percentile(out["lat"], 0.99), 2),
-                "relay_cpu_s": round(cpu1 - cpu0, 2),
-                "backend": "postgresql" if args.database else "sqlite",
-            }
-        )
-    )
+    result: dict[str, Any] = {"members": args.members, "messages": args.messages, **figures}
+    result["backend"] = "postgresql" if args.database else "sqlite"
+    if not args.no_reference:
+        # the same load against a bare aiohttp broadcast (no storage): this machine's floor
+        reference = rb.ReferenceRelay()
+        try:
+            ref = _measure(reference.ws_url, reference.pid, args)
+        finally:
+            reference.stop()
+        result.update({f"reference_{k}": v for k, v in ref.items() if k != "expected_deliveries"})
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
