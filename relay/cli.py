@@ -26,7 +26,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     s.add_argument("--database", help="SQLAlchemy DSN, e.g. postgresql+asyncpg://u:p@h/db")
     s.add_argument("--stun-url", action="append", default=[], help="repeatable")
     s.add_argument("--turn-url", action="append", default=[], help="repeatable")
-    s.add_argument("--turn-secret", help="coturn static-auth-secret (use-auth-secret)")
+    secret = s.add_mutually_exclusive_group()
+    secret.add_argument("--turn-secret", help="coturn static-auth-secret (use-auth-secret)")
+    secret.add_argument(
+        "--turn-secret-file",
+        type=Path,
+        help="read the TURN secret from this file (keeps it out of the process list)",
+    )
     s.add_argument("--turn-ttl", type=int, default=24 * 3600, help="TURN credential lifetime (s)")
     s.add_argument("--ring-timeout", type=float, help="seconds before a call is missed")
     s.add_argument(
@@ -54,6 +60,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+class ConfigError(Exception):
+    """A setting given on the command line cannot be used; the message says why."""
+
+
+def read_secret_file(path: Path) -> str:
+    """The secret in ``path``: its text without surrounding whitespace (a trailing
+    newline from ``echo`` or an editor is not part of the secret)."""
+    try:
+        secret = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read --turn-secret-file {path}: {exc}") from exc
+    if not secret:
+        raise ConfigError(f"--turn-secret-file {path} is empty")
+    return secret
+
+
 def config_from_args(args: argparse.Namespace) -> RelayConfig:
     optional = {
         "ring_timeout": args.ring_timeout,
@@ -69,7 +91,11 @@ def config_from_args(args: argparse.Namespace) -> RelayConfig:
         database=args.database,
         stun_urls=tuple(args.stun_url),
         turn_urls=tuple(args.turn_url),
-        turn_secret=args.turn_secret,
+        turn_secret=(
+            read_secret_file(args.turn_secret_file)
+            if args.turn_secret_file is not None
+            else args.turn_secret
+        ),
         turn_ttl_seconds=args.turn_ttl,
         call_grace=args.call_grace,
         send_queue_frames=args.send_queue,
@@ -83,7 +109,11 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    config = config_from_args(args)
+    try:
+        config = config_from_args(args)
+    except ConfigError as exc:
+        print(f"risala-relay: error: {exc}", file=sys.stderr)
+        sys.exit(2)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     try:
         import uvloop

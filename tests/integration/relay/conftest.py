@@ -15,11 +15,14 @@ from tests.integration.relay.relay_testkit import FAST, Clients  # noqa: E402
 @pytest.fixture(scope="module")
 def shared_relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRelay]:
     """One relay for a whole test module (tests use unique usernames)."""
+    home = tmp_path_factory.mktemp("relay")
+    secret = home / "turn-secret"
+    secret.write_text("s3cret\n")  # a trailing newline, as `echo` writes: not part of it
     relay = start_relay(
-        tmp_path_factory.mktemp("relay"),
+        home,
         ring_timeout=1.0,
         call_grace=0.3,
-        turn_secret="s3cret",
+        turn_secret_file=secret,
         turn_url=["turn:turn.example:3478"],
         stun_url=["stun:stun.example:3478"],
         database=os.environ.get("RISALA_RELAY_TEST_DSN"),
