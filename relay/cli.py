@@ -10,6 +10,7 @@ from pathlib import Path
 
 from relay.config import RelayConfig
 from relay.datadir import DataDirInUse
+from relay.proxy import parse_networks
 from relay.server import serve
 
 EXIT_DATA_DIR_IN_USE = 3
@@ -56,6 +57,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="weak Argon2id parameters: for tests and benchmarks ONLY",
     )
+    s.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        help="address or CIDR of a reverse proxy whose X-Forwarded-For is believed; repeatable",
+    )
     s.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -74,6 +81,14 @@ def read_secret_file(path: Path) -> str:
     if not secret:
         raise ConfigError(f"--turn-secret-file {path} is empty")
     return secret
+
+
+def _networks(values: list[str]) -> tuple[str, ...]:
+    try:
+        parse_networks(values)
+    except ValueError as exc:
+        raise ConfigError(f"--trusted-proxy: {exc}") from exc
+    return tuple(values)
 
 
 def config_from_args(args: argparse.Namespace) -> RelayConfig:
@@ -100,6 +115,7 @@ def config_from_args(args: argparse.Namespace) -> RelayConfig:
         call_grace=args.call_grace,
         send_queue_frames=args.send_queue,
         fast_password_hashing=args.fast_password_hashing,
+        trusted_proxies=_networks(args.trusted_proxy),
         **{k: v for k, v in optional.items() if v is not None},
     )
 

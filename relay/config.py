@@ -39,6 +39,8 @@ class RelayConfig:
     fast_password_hashing: bool = False
     """Cheap Argon2id parameters, for tests and benchmarks only."""
     heartbeat: float = 30.0
+    trusted_proxies: tuple[str, ...] = ()
+    """Reverse proxies (addresses or CIDR networks) whose ``X-Forwarded-For`` is believed."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -32,6 +32,7 @@ from app.protocol.types import User
 from relay.core import Relay
 from relay.errors import RelayError, error_frame, result_frame
 from relay.handlers import HANDLERS
+from relay.proxy import client_address
 from relay.ratelimit import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -317,7 +318,10 @@ async def websocket_handler(request: web.Request) -> web.WebSocketResponse:
         decode_text=False,
     )
     await ws.prepare(request)
-    conn = Connection(relay, ws, request.remote or "?", request.transport)
+    address = client_address(
+        request.remote, request.headers.getall("X-Forwarded-For", []), relay.trusted_proxies
+    )
+    conn = Connection(relay, ws, address, request.transport)
     relay.connections.add(conn)
     writer = asyncio.create_task(conn.write_loop(), name="relay-ws-writer")
     try:

@@ -19,6 +19,7 @@ from relay.broker import Broker, LocalBroker
 from relay.config import RelayConfig
 from relay.datadir import DataDirLock
 from relay.errors import RelayError
+from relay.proxy import parse_networks
 from relay.ratelimit import AddressLimiter
 from relay.storage import Database, Tx
 from relay.storage.hot import WriterState
@@ -66,6 +67,7 @@ class Relay:
         else:
             self.hasher = PasswordHasher()
         self.auth_limiter = AddressLimiter(config.auth_rate_per_minute)
+        self.trusted_proxies = parse_networks(config.trusted_proxies)
         self.connections: set[Connection] = set()
         self.lock = DataDirLock(config.data_dir)
         from relay.calls import CallManager

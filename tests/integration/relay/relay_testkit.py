@@ -127,14 +127,14 @@ class Clients:
         self.http = http
         self.all: list[Client] = []
 
-    async def raw(self) -> Client:
-        ws = await self.http.ws_connect(self.relay.ws_url, max_msg_size=0)
+    async def raw(self, headers: dict[str, str] | None = None) -> Client:
+        ws = await self.http.ws_connect(self.relay.ws_url, max_msg_size=0, headers=headers)
         client = Client(ws, self.http)
         self.all.append(client)
         return client
 
-    async def anonymous(self) -> Client:
-        client = await self.raw()
+    async def anonymous(self, headers: dict[str, str] | None = None) -> Client:
+        client = await self.raw(headers)
         welcome = await client.hello()
         assert welcome["type"] == "welcome", welcome
         return client

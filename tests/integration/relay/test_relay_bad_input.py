@@ -112,6 +112,38 @@ async def test_request_flood_is_rate_limited(tmp_path: Path) -> None:
         relay.stop()
 
 
+async def _sign_in_codes(pool: Clients, forwarded_for: str, attempts: int) -> list[str]:
+    codes = []
+    for _ in range(attempts):
+        anon = await pool.anonymous({"X-Forwarded-For": forwarded_for})
+        frame = await anon.request_frame("sign_in", username="nobody", password="x" * 9)
+        codes.append(frame["code"])
+    return codes
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+async def test_auth_rate_limit_behind_a_trusted_proxy(tmp_path: Path, trusted: bool) -> None:
+    """Behind a trusted proxy each forwarded client has its own budget; from any other
+    peer ``X-Forwarded-For`` is ignored, so forging it does not buy more attempts."""
+    relay = start_relay(
+        tmp_path,
+        fast_password_hashing=True,
+        auth_rate_per_minute=2,
+        trusted_proxy=["127.0.0.0/8"] if trusted else None,
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            pool = Clients(relay, http)
+            # the left entry is the client's own claim, the right one the proxy's
+            first = await _sign_in_codes(pool, "10.9.9.9, 203.0.113.1", 3)
+            assert first == ["wrong_credentials", "wrong_credentials", "rate_limited"]
+            other = await _sign_in_codes(pool, "203.0.113.2", 1)
+            assert other == (["wrong_credentials"] if trusted else ["rate_limited"])
+            await pool.close()
+    finally:
+        relay.stop()
+
+
 async def test_auth_rate_limit_per_address(tmp_path: Path) -> None:
     relay = start_relay(tmp_path, fast_password_hashing=True, auth_rate_per_minute=3)
     try:

@@ -51,3 +51,14 @@ def test_relay_exits_with_a_clear_error_on_an_unreadable_secret_file(tmp_path: P
     )
     assert proc.returncode == 2
     assert f"cannot read --turn-secret-file {missing}" in proc.stderr
+
+
+def test_trusted_proxy_networks(tmp_path: Path) -> None:
+    args = parse_args(
+        ["serve", "--data", str(tmp_path), "--trusted-proxy", "127.0.0.1"]
+        + ["--trusted-proxy", "10.0.0.0/8"]
+    )
+    assert config_from_args(args).trusted_proxies == ("127.0.0.1", "10.0.0.0/8")
+    bad = parse_args(["serve", "--data", str(tmp_path), "--trusted-proxy", "proxy.local"])
+    with pytest.raises(ConfigError, match="--trusted-proxy"):
+        config_from_args(bad)
