@@ -22,11 +22,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import msgspec
+
+T = TypeVar("T")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -273,6 +276,15 @@ class ReferenceRelay:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def against_reference(measure: Callable[[str, int], T]) -> T:
+    """``measure(ws_url, pid)`` run against a fresh reference relay (stopped afterwards)."""
+    reference = ReferenceRelay()
+    try:
+        return measure(reference.ws_url, reference.pid)
+    finally:
+        reference.stop()
 
 
 if __name__ == "__main__":

@@ -163,11 +163,7 @@ def main() -> None:
     result["backend"] = "postgresql" if args.database else "sqlite"
     if not args.no_reference:
         # the same load against a bare aiohttp broadcast (no storage): this machine's floor
-        reference = rb.ReferenceRelay()
-        try:
-            ref = _measure(reference.ws_url, reference.pid, args)
-        finally:
-            reference.stop()
+        ref = rb.against_reference(lambda url, pid: _measure(url, pid, args))
         result.update({f"reference_{k}": v for k, v in ref.items() if k != "expected_deliveries"})
     print(json.dumps(result))
 

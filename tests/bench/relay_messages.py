@@ -214,11 +214,7 @@ def main() -> None:
         "backend": "postgresql" if args.database else "sqlite",
     }
     if not args.no_reference:
-        ref = rb.ReferenceRelay()
-        try:
-            ref_out = _drive(ref.ws_url, ref.pid, args)
-        finally:
-            ref.stop()
+        ref_out = rb.against_reference(lambda url, pid: _drive(url, pid, args))
         for key in ("exactly_once", "p50_ms", "p99_ms", "relay_cpu_percent"):
             line[f"reference_{key}"] = ref_out[key]
     print(json.dumps(line))
