@@ -10,6 +10,7 @@ from aiortc import RTCPeerConnection
 
 from app.services.calls import CallKeyReady, CallState, EndReason
 from media.capture import MediaOptions, read_capture_time
+from tests.helpers.client import eventually
 from tests.helpers.relay import RunningRelay
 from tests.integration.calls.conftest import close_party, engine, make_party
 
@@ -97,8 +98,12 @@ async def test_audio_call_and_controls(pair) -> None:  # type: ignore[no-untyped
     a_media, b_media = engine(outgoing), engine(incoming)
     assert a_media.local.video is None and a_media.set_camera_enabled(True) is False
     a_media.set_muted(True)
-    await asyncio.sleep(0.5)
-    assert b_media.audio_out.frames > 0  # silence still flows
+    heard = b_media.audio_out.frames
+
+    async def silence_flows() -> bool:
+        return b_media.audio_out.frames > heard + 10  # muted: silence, not nothing
+
+    await eventually(silence_flows, within=10)
     assert a_media.remote_video.frames == 0
     await incoming.hangup()
     await alice.wait_state(CallState.ENDED)

@@ -21,6 +21,7 @@ from app.client.connection import (  # noqa: E402
 from app.client.events import ConnectionState, ConnectionStateChanged, Event, EventBus  # noqa: E402
 from app.protocol.frames import GetMe, Ping, Typing, UpdateFrame  # noqa: E402
 from app.protocol.types import User  # noqa: E402
+from tests.helpers.client import eventually
 from tests.unit.app.client.fake_relay import FakeRelay, reply_ok  # noqa: E402
 
 
@@ -161,14 +162,22 @@ async def test_unreachable_relay_is_offline_with_retry(fake: FakeRelay) -> None:
     bus.subscribe(events.append)
     conn = make_conn("http://127.0.0.1:9", bus)  # discard port: refused
     conn.start()
-    await asyncio.sleep(0.3)
-    await conn.close()
-    offline = [
-        e
-        for e in events
-        if isinstance(e, ConnectionStateChanged) and e.state is ConnectionState.OFFLINE
-    ]
-    assert len(offline) >= 2
+
+    def offline_events() -> list[ConnectionStateChanged]:
+        return [
+            e
+            for e in events
+            if isinstance(e, ConnectionStateChanged) and e.state is ConnectionState.OFFLINE
+        ]
+
+    async def retried() -> bool:
+        return len(offline_events()) >= 2
+
+    try:
+        await eventually(retried, within=10)  # two refusals, each followed by a retry
+    finally:
+        await conn.close()
+    offline = offline_events()
     assert all(e.retry_in is not None and e.retry_in <= 0.1 for e in offline)
 
 
@@ -246,7 +255,11 @@ async def test_malformed_and_unknown_frames_are_ignored(fake: FakeRelay) -> None
     conn.start()
     try:
         assert await conn.wait_online(2)
-        await asyncio.sleep(0.2)
+
+        async def both_arrived() -> bool:
+            return len(frames) >= 2
+
+        await eventually(both_arrived)
         assert [type(f) for f in frames] == [Typing, UpdateFrame]
         with pytest.raises(RequestError) as err:
             await conn.request(GetMe)  # a result of the wrong shape
