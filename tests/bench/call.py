@@ -3,13 +3,16 @@ synthetic camera (capture time stamped in each frame) and tone; each side runs i
 process so CPU is measured per side.
 
     python tests/bench/call.py --width 640 --height 480 [--seconds 10] [--stock-encoder]
+        [--stock-decoder]
 
 Prints one JSON line: width, height, first_frame_ms (the callee's accept → its first
 decoded remote frame; the callee rings ``--ring`` seconds first, as a person would, so
 the caller's offer is ready as in real calls), fps (the lower of the two sides, over
 the window), latency_ms (= p50), latency_p50_ms, latency_p95_ms (capture → decoded, both
 directions), and cpu_percent_per_side (the higher side, % of one core), plus per-side
-details (timeline, encoder rebuilds, final target bitrate, RTT).
+details (timeline, encoder rebuilds, final target bitrate, RTT, busiest threads).
+``--stock-encoder`` / ``--stock-decoder`` run aiortc's own VP8 encoder / decoder instead
+of ours, for comparison.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 async def run_side(args: argparse.Namespace) -> dict[str, Any]:
     """One party: sign up, call or answer, measure the window, hang up (caller)."""
+    import media.aiortc_patches
     import media.encoder
     from app.services.calls import CallManager, CallState, CallStateUpdated, IncomingCall
     from media.capture import MediaOptions, latency_ms, read_capture_time
@@ -73,6 +77,7 @@ async def run_side(args: argparse.Namespace) -> dict[str, Any]:
     from tests.helpers.client import signed_up_client
 
     media.encoder.ENABLED = not args.stock_encoder
+    media.aiortc_patches.FFMPEG_VP8_DECODER = not args.stock_decoder
     options = MediaOptions(synthetic=True, width=args.width, height=args.height)
     app = await signed_up_client(args.relay, Path(args.profiles), args.side)
     manager = CallManager(app.connection, app.bus, engine_factory(options))  # type: ignore[arg-type]
@@ -211,6 +216,11 @@ def main() -> None:
         action="store_true",
         help="aiortc's VP8 encoder instead of ours (comparison)",
     )
+    parser.add_argument(
+        "--stock-decoder",
+        action="store_true",
+        help="aiortc's VP8 decoder (libvpx) instead of FFmpeg's (comparison)",
+    )
     parser.add_argument("--side", choices=["caller", "callee"], help=argparse.SUPPRESS)
     parser.add_argument("--relay", help=argparse.SUPPRESS)
     parser.add_argument("--profiles", help=argparse.SUPPRESS)
@@ -244,6 +254,8 @@ def main() -> None:
             ]
             if args.stock_encoder:
                 common.append("--stock-encoder")
+            if args.stock_decoder:
+                common.append("--stock-decoder")
             env = dict(os.environ, PYTHONPATH=str(ROOT))
             callee = subprocess.Popen(
                 [*common, "--side", "callee"],
@@ -285,6 +297,7 @@ def main() -> None:
                 "latency_p95_ms": _percentile(latencies, 0.95),
                 "cpu_percent_per_side": round(max(r["cpu_percent"] for r in results), 1),
                 "encoder": "aiortc" if args.stock_encoder else "stable",
+                "decoder": "libvpx" if args.stock_decoder else "ffmpeg",
                 "sides": [
                     {k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()}
                     for r in results

@@ -1,0 +1,106 @@
+"""Process-wide replacements for two aiortc internals that run on every frame of a call.
+
+aiortc offers no per-call hook for either, so ``install`` swaps a module-level function
+once per process (the engine calls it before the first peer connection). Each has a
+switch the benchmark uses for comparisons, and each leaves aiortc's own code in place
+(with a warning) if aiortc moved the function. See docs/calls.md for the measurements.
+
+- **VP8 decoding.** aiortc decodes VP8 through FFmpeg's ``libvpx`` wrapper, which lets
+  libvpx decode into its own buffers and then copies every picture into an FFmpeg frame.
+  FFmpeg's native ``vp8`` decoder (the one media players use) decodes straight into the
+  frame and is faster besides: a 720p side's decoder thread went from ~7.5 % to ~5.3 %
+  of a core. VP8 decoding is exactly specified, so the pictures are the same. aiortc
+  creates decoders inside each receiver's decoder thread from
+  ``aiortc.rtcrtpreceiver.get_decoder``; ours returns ``FfmpegVp8Decoder`` for VP8 and
+  defers to aiortc for every other codec.
+- **Audio level.** For every outgoing audio frame (50 a second) aiortc computes the RFC
+  6465 level with a Python loop over the samples (~0.1 ms a frame, ~0.5 % of a core on
+  the event loop's thread). ``audio_level_dbov`` gets the same number from
+  ``math.hypot`` in C in ~0.02 ms. (Not numpy: the bundle leaves numpy's 40 MB out
+  because nothing in the app imports it; see packaging/risala.spec.)
+"""
+
+from __future__ import annotations
+
+import array
+import logging
+import math
+from typing import Any, cast
+
+import av
+from aiortc.codecs.base import Decoder
+from aiortc.jitterbuffer import JitterFrame
+from aiortc.mediastreams import VIDEO_TIME_BASE
+
+log = logging.getLogger(__name__)
+
+FFMPEG_VP8_DECODER = True
+"""Decode VP8 with FFmpeg's decoder (switch used by the benchmark's ``--stock-decoder``)."""
+FAST_AUDIO_LEVEL = True
+"""Compute the outgoing audio level with ``audio_level_dbov``."""
+
+_installed: set[str] = set()
+
+
+class FfmpegVp8Decoder(Decoder):
+    """aiortc's ``Vp8Decoder`` with FFmpeg's ``vp8`` decoder in place of libvpx."""
+
+    def __init__(self) -> None:
+        self.codec = av.CodecContext.create("vp8", "r")
+        # One thread: FFmpeg's default (frame threads, one per core) holds each picture
+        # back by a frame per extra thread, which is latency; aiortc already decodes on a
+        # thread of its own.
+        self.codec.thread_count = 1
+
+    def decode(self, encoded_frame: JitterFrame) -> list[av.frame.Frame]:
+        packet = av.Packet(encoded_frame.data)
+        packet.pts = encoded_frame.timestamp
+        packet.time_base = VIDEO_TIME_BASE
+        return cast(list[av.frame.Frame], self.codec.decode(packet))
+
+
+def audio_level_dbov(frame: av.AudioFrame) -> int:
+    """``aiortc.rtp.compute_audio_level_dbov`` without the Python loop. Like it, this reads
+    the first plane as native 16-bit samples and divides by ``frame.samples``; the level
+    is the same (``hypot`` is exact to the last bit or so, far below a 1 dB step)."""
+    samples = array.array("h")
+    samples.frombytes(bytes(frame.planes[0]))
+    rms = math.hypot(*samples) / (math.sqrt(frame.samples) * 32767)
+    if rms <= 0:
+        return -127
+    return round(min(max(20 * math.log10(rms), -127), 0))
+
+
+def install() -> None:
+    """Apply the replacements that are switched on (once per process)."""
+    if FFMPEG_VP8_DECODER and "decoder" not in _installed:
+        if _install_decoder():
+            _installed.add("decoder")
+    if FAST_AUDIO_LEVEL and "audio_level" not in _installed:
+        import aiortc.rtp as rtp
+
+        if hasattr(rtp, "compute_audio_level_dbov"):
+            rtp.compute_audio_level_dbov = audio_level_dbov
+            _installed.add("audio_level")
+        else:
+            log.warning("aiortc changed: keeping its audio level computation")
+
+
+def _install_decoder() -> bool:
+    import aiortc.rtcrtpreceiver as receiver
+
+    stock = getattr(receiver, "get_decoder", None)
+    if stock is None:
+        log.warning("aiortc changed: cannot install FFmpeg's VP8 decoder")
+        return False
+    if "vp8" not in av.codecs_available:
+        log.info("this FFmpeg has no vp8 decoder: keeping libvpx's")
+        return False
+
+    def get_decoder(codec: Any) -> Decoder:
+        if codec.mimeType.lower() == "video/vp8":
+            return FfmpegVp8Decoder()
+        return cast(Decoder, stock(codec))
+
+    receiver.get_decoder = get_decoder  # type: ignore[attr-defined]
+    return True
