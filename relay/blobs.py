@@ -52,18 +52,30 @@ def _check_hash(request: web.Request) -> str | web.Response:
     return sha256
 
 
-async def _check_upload(request: web.Request) -> tuple[str, Session] | web.Response:
-    """Path, token and declared size: everything that can be refused before the body."""
-    relay = request.app[RELAY_KEY]
+TOO_LARGE = f"blobs are at most {MAX_BLOB_BYTES} bytes"
+_CHECKED: web.RequestKey[tuple[str, Session]] = web.RequestKey("blob_checked", tuple)
+"""Where ``expect_blob`` leaves what it checked, so ``put_blob`` does not check twice."""
+
+
+async def _check_request(request: web.Request) -> tuple[str, Session] | web.Response:
+    """The path's SHA-256 and the session of the Bearer token, or the error response."""
     sha256 = _check_hash(request)
     if isinstance(sha256, web.Response):
         return sha256
-    session = await _auth(relay, request)
+    session = await _auth(request.app[RELAY_KEY], request)
     if isinstance(session, web.Response):
         return session
-    if request.content_length is not None and request.content_length > MAX_BLOB_BYTES:
-        return _error(413, ErrorCode.BLOB_TOO_LARGE, f"blobs are at most {MAX_BLOB_BYTES} bytes")
     return sha256, session
+
+
+async def _check_upload(request: web.Request) -> tuple[str, Session] | web.Response:
+    """Path, token and declared size: everything that can be refused before the body."""
+    checked = request.get(_CHECKED) or await _check_request(request)
+    if isinstance(checked, web.Response):
+        return checked
+    if request.content_length is not None and request.content_length > MAX_BLOB_BYTES:
+        return _error(413, ErrorCode.BLOB_TOO_LARGE, TOO_LARGE)
+    return checked
 
 
 async def expect_blob(request: web.Request) -> web.StreamResponse | None:
@@ -77,6 +89,7 @@ async def expect_blob(request: web.Request) -> web.StreamResponse | None:
         return checked
     if request.headers.get("Expect", "").lower() != "100-continue":
         raise web.HTTPExpectationFailed(text="only Expect: 100-continue is supported")
+    request[_CHECKED] = checked
     await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
     return None
 
@@ -101,9 +114,7 @@ async def put_blob(request: web.Request) -> web.StreamResponse:
                     break
                 size += len(chunk)
                 if size > MAX_BLOB_BYTES:
-                    return _error(
-                        413, ErrorCode.BLOB_TOO_LARGE, f"blobs are at most {MAX_BLOB_BYTES} bytes"
-                    )
+                    return _error(413, ErrorCode.BLOB_TOO_LARGE, TOO_LARGE)
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()
@@ -133,12 +144,10 @@ async def put_blob(request: web.Request) -> web.StreamResponse:
 
 async def get_blob(request: web.Request) -> web.StreamResponse:
     relay = request.app[RELAY_KEY]
-    sha256 = _check_hash(request)
-    if isinstance(sha256, web.Response):
-        return sha256
-    session = await _auth(relay, request)
-    if isinstance(session, web.Response):
-        return session
+    checked = await _check_request(request)
+    if isinstance(checked, web.Response):
+        return checked
+    sha256, _ = checked
     path = blob_path(relay.config.blob_dir, sha256)
     if not path.is_file():
         return _error(404, ErrorCode.BLOB_NOT_FOUND, "no such blob")

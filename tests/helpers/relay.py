@@ -17,7 +17,6 @@ process after the test. Options become command-line flags: ``ring_timeout=1.0`` 
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.helpers.processes import stop_process
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,14 +102,7 @@ class RunningRelay:
         """SIGTERM and wait for a clean exit; returns the exit code."""
         if self._proc is None:
             return None
-        if self._proc.poll() is None:
-            self._proc.send_signal(signal.SIGTERM)
-            try:
-                self._proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        code = self._proc.returncode
+        code = stop_process(self._proc, timeout)
         self._proc = None
         return code
 

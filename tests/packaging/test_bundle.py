@@ -22,6 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 from app import about  # noqa: E402
+from tests.helpers.processes import xvfb_display  # noqa: E402
 from ui.selftest import STEPS  # noqa: E402
 
 DIST = ROOT / "dist"
@@ -75,38 +76,9 @@ def built() -> Path:
 
 @pytest.fixture(scope="session")
 def display() -> Iterator[str]:
-    """A private Xvfb server on a free display number."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("Xvfb is not installed (apt-get install -y xvfb)")
-    for number in range(90, 200):
-        if not (
-            Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists()
-        ):
-            break
-    else:
-        pytest.skip("no free X display number")
-    proc = subprocess.Popen(
-        [xvfb, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    socket_path = Path(f"/tmp/.X11-unix/X{number}")
-    deadline = time.monotonic() + 10
-    while not socket_path.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"Xvfb did not start: {proc.stderr.read().decode(errors='replace')}")
-        time.sleep(0.05)
-    try:
-        yield f":{number}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    """A private Xvfb server."""
+    with xvfb_display("1280x800x24") as name:
+        yield name
 
 
 def _gui_env(display: str, home: Path) -> dict[str, str]:

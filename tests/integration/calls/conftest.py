@@ -30,6 +30,7 @@ from app.services.session import ClientApp  # noqa: E402
 from media.capture import MediaOptions  # noqa: E402
 from media.engine import AiortcEngine, engine_factory  # noqa: E402
 from tests.helpers.client import signed_up_client  # noqa: E402
+from tests.helpers.processes import stop_process  # noqa: E402
 from tests.helpers.relay import RunningRelay, free_port, start_relay  # noqa: E402
 
 SMALL = MediaOptions(synthetic=True, width=320, height=240)
@@ -184,9 +185,4 @@ def turnserver(tmp_path: Path) -> Iterator[Turn]:
             time.sleep(0.05)
         yield Turn(port, secret, log_path, f"turn:127.0.0.1:{port}?transport=udp")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, 5)
