@@ -49,22 +49,18 @@ _pack_len2 = struct.Struct("!BBH").pack
 _pack_len3 = struct.Struct("!BBQ").pack
 
 
-def frame_header(n: int) -> bytes:
-    """The header of an unmasked, uncompressed WebSocket TEXT frame of ``n`` bytes
-    (server to client, RFC 6455 5.2)."""
-    if n < 126:
-        return bytes((0x81, n))
-    if n < 65536:
-        return _pack_len2(0x81, 126, n)
-    return _pack_len3(0x81, 127, n)
-
-
 def frame_bytes(frames: list[bytes]) -> bytes:
-    """``frames`` as consecutive WebSocket TEXT frames."""
+    """Unmasked, uncompressed WebSocket TEXT frames (server to client, RFC 6455 5.2)."""
     parts: list[bytes] = []
     append = parts.append
     for data in frames:
-        append(frame_header(len(data)))
+        n = len(data)
+        if n < 126:
+            append(bytes((0x81, n)))
+        elif n < 65536:
+            append(_pack_len2(0x81, 126, n))
+        else:
+            append(_pack_len3(0x81, 127, n))
         append(data)
     return b"".join(parts)
 
@@ -127,22 +123,6 @@ class Connection:
         if not self._flush_pending:
             self._flush_pending = True
             self._loop.call_soon(self._flush)
-
-    def send_now(self, data: bytes) -> None:
-        transport = self._transport
-        if (
-            self._out
-            or self._blocked
-            or self._close_code is not None
-            or transport is None
-            or transport.is_closing()
-        ):
-            self.send(data)  # keeps the order behind what is queued; handles the edge cases
-            return
-        transport.write(frame_header(len(data)) + data)
-        if transport.get_write_buffer_size() > HIGH_WATER:
-            self._blocked = True
-            self._wake.set()
 
     def close_with_error(self, data: bytes) -> None:
         if self._close_code is not None:

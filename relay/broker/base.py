@@ -15,12 +15,6 @@ class Sink(Protocol):
     def send(self, data: bytes) -> None:
         """Queue an encoded frame without waiting; overflow closes the connection."""
 
-    def send_now(self, data: bytes) -> None:
-        """``send``, but written to the socket at once when nothing is queued before it.
-
-        For fan-out, where each connection gets one frame and there is nothing to
-        coalesce it with: skips the per-connection flush callback."""
-
     def close_with_error(self, data: bytes) -> None:
         """Queue a final (error) frame, then close."""
 

@@ -8,10 +8,6 @@ from relay.broker.base import Sink
 
 _UPDATE_HEAD = b'{"type":"update","seq":'
 _UPDATE_MID = b',"update":'
-FANOUT_DIRECT = 8
-"""From this many updates in one commit on, each is written to its socket at once
-(``Sink.send_now``): a group message's members each get one frame, so the per-connection
-flush callback that coalesces an ack with the sender's own update only costs time."""
 
 
 def update_frame(seq: int, payload: bytes) -> bytes:
@@ -55,16 +51,11 @@ class LocalBroker:
 
     def publish_updates(self, items: Sequence[tuple[int, int, bytes]]) -> None:
         by_user = self._by_user
-        direct = len(items) >= FANOUT_DIRECT
         for user_id, seq, payload in items:
             sinks = by_user.get(user_id)
-            if not sinks:
-                continue
-            data = update_frame(seq, payload)
-            for sink in tuple(sinks) if len(sinks) > 1 else sinks:
-                if direct:
-                    sink.send_now(data)
-                else:
+            if sinks:
+                data = update_frame(seq, payload)
+                for sink in tuple(sinks):
                     sink.send(data)
 
     def close_session(self, user_id: int, session_id: str, data: bytes) -> None:
