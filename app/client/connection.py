@@ -28,6 +28,7 @@ import aiohttp
 import msgspec
 
 from app.client.events import ConnectionState, ConnectionStateChanged, EventBus
+from app.client.tasks import stop_task
 from app.protocol.frames import (
     Error,
     Hello,
@@ -207,6 +208,10 @@ class Connection:
         if self._closing:
             raise RuntimeError("connection is closed")
         if self._task is None or self._task.done():
+            if self.state is ConnectionState.AUTH_FAILED:
+                # A restart with a new token: wait_online() must wait for the outcome
+                # instead of answering from the previous attempt.
+                self._set_state(ConnectionState.CONNECTING)
             self._task = asyncio.get_running_loop().create_task(
                 self._run(), name=f"risala-connection {self.ws_url}"
             )
@@ -245,7 +250,8 @@ class Connection:
                 await self._state_changed.wait()
 
         try:
-            return await asyncio.wait_for(wait(), within)
+            async with asyncio.timeout(within):
+                return await wait()
         except TimeoutError:
             return False
 
@@ -288,10 +294,7 @@ class Connection:
         self._closing = True
         self._wake.set()
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
         if self._ws is not None:
             await self._ws.close()
             self._ws = None
@@ -317,7 +320,8 @@ class Connection:
             except (ConnectionError, aiohttp.ClientError, RuntimeError) as exc:
                 raise NotConnected(f"send failed: {exc}") from exc
             try:
-                reply = await asyncio.wait_for(future, within or self.request_timeout)
+                async with asyncio.timeout(within or self.request_timeout):
+                    reply = await future
             except TimeoutError:
                 raise RequestTimeout(f"{type(frame).__name__} got no reply") from None
         finally:
@@ -392,7 +396,8 @@ class Connection:
             delay = max(self.backoff.next(), min_delay)
             self._set_state(ConnectionState.OFFLINE, detail, delay)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
 
     async def _handshake(self, ws: aiohttp.ClientWebSocketResponse) -> Welcome:
         hello = Hello(protocol=PROTOCOL_VERSION, token=self._token, device=self._device)

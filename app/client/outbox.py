@@ -37,6 +37,7 @@ from app.client.connection import (
 from app.client.events import EventBus, OutboxChanged, OutboxStatus
 from app.client.local import AppliedChanges, LocalStore, OutgoingMessage
 from app.client.sync import publish_changes
+from app.client.tasks import stop_task
 from app.protocol.frames import SendMessage, Welcome
 from app.protocol.limits import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS, ErrorCode
 from app.protocol.types import Attachment, ForwardRef, Message
@@ -104,10 +105,7 @@ class Outbox:
             self._unsubscribe()
             self._unsubscribe = None
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
 
     # --- what the services call -------------------------------------------------------
 
@@ -180,7 +178,8 @@ class Outbox:
     async def wait_idle(self, within: float = 10.0) -> bool:
         """Wait until every pending entry was delivered or failed (tests, shutdown)."""
         try:
-            await asyncio.wait_for(self._until_empty(), within)
+            async with asyncio.timeout(within):
+                await self._until_empty()
         except TimeoutError:
             return False
         return True
@@ -191,7 +190,8 @@ class Outbox:
         while await self._store.outbox_pending():
             self._idle.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._idle.wait(), 0.2)
+                async with asyncio.timeout(0.2):
+                    await self._idle.wait()
 
     def _kick(self) -> None:
         self._wake.set()
@@ -209,7 +209,8 @@ class Outbox:
             self._idle.set()
             if delay is not None:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), delay)
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
                 self._wake.set()
 
     async def _deliver_pending(self) -> float | None:

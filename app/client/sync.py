@@ -18,7 +18,6 @@ messages that arrived by sync before their ``result``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from app.client.connection import ClientError, Connection, NotConnected
@@ -35,6 +34,7 @@ from app.client.events import (
     UsersChanged,
 )
 from app.client.local import AppliedChanges, LocalStore
+from app.client.tasks import stop_task
 from app.protocol.frames import (
     GetChats,
     GetHistory,
@@ -114,10 +114,7 @@ class Sync:
             unsubscribe()  # type: ignore[operator]
         self._unsubscribe = []
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
 
     async def wait_synced(self, within: float = 10.0) -> bool:
         """Wait until a connection's catch-up finished, nothing is queued and the applied
@@ -135,7 +132,8 @@ class Sync:
                 await asyncio.sleep(0.01)
 
         try:
-            await asyncio.wait_for(wait(), within)
+            async with asyncio.timeout(within):
+                await wait()
         except TimeoutError:
             return False
         return True

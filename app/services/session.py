@@ -31,6 +31,7 @@ from app.client.events import (
     EventBus,
     SignedOut,
 )
+from app.client.tasks import stop_task
 from app.protocol.frames import (
     CallIncoming,
     CallSignalEvent,
@@ -295,8 +296,8 @@ class ClientApp:
             unsubscribe()
         for task in list(self._tasks):
             task.cancel()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        for task in list(self._tasks):
+            await stop_task(task)
         await self.outbox.close()
         await self.sync.close()
         await self.connection.close()
