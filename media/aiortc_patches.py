@@ -1,6 +1,6 @@
-"""Process-wide replacements for two aiortc internals that run on every frame of a call.
+"""Process-wide replacements for three aiortc internals that run on every frame of a call.
 
-aiortc offers no per-call hook for either, so ``install`` swaps a module-level function
+aiortc offers no per-call hook for any of them, so ``install`` swaps a module-level function
 once per process (the engine calls it before the first peer connection). Each has a
 switch the benchmark uses for comparisons, and each leaves aiortc's own code in place
 (with a warning) if aiortc moved the function. See docs/calls.md for the measurements.
@@ -12,6 +12,16 @@ switch the benchmark uses for comparisons, and each leaves aiortc's own code in 
   of a core. VP8 decoding is exactly specified, so the pictures are the same. aiortc
   creates decoders inside each receiver's decoder thread from
   ``aiortc.rtcrtpreceiver.get_decoder``; ours returns ``FfmpegVp8Decoder`` for VP8 and
+  defers to aiortc for every other codec.
+- **Opus encoding.** aiortc encodes every microphone as stereo Opus at 96 kbps: it
+  upmixes our mono 48 kHz capture to two identical channels first. ``MonoOpusEncoder``
+  encodes the mono signal as it is, at ``MONO_OPUS_BITRATE`` (WebRTC's own default for
+  a mono voice stream is 32 kbps), which halves the encoder's work and cuts the audio's
+  bandwidth by half. A stereo source (a ``--camera-file`` with stereo sound) is mixed
+  down. The receiving side needs nothing: an Opus decoder set up for stereo (aiortc's)
+  plays a mono stream on both channels, and the SDP stays ``opus/48000/2`` as RFC 7587
+  requires for every Opus stream. aiortc creates encoders in each sender from
+  ``aiortc.rtcrtpsender.get_encoder``; ours returns ``MonoOpusEncoder`` for Opus and
   defers to aiortc for every other codec.
 - **Audio level.** For every outgoing audio frame (50 a second) aiortc computes the RFC
   6465 level with a Python loop over the samples (~0.1 ms a frame, ~0.5 % of a core on
@@ -28,7 +38,8 @@ import math
 from typing import Any, cast
 
 import av
-from aiortc.codecs.base import Decoder
+from aiortc.codecs.base import Decoder, Encoder
+from aiortc.codecs.opus import SAMPLE_RATE, SAMPLES_PER_FRAME, TIME_BASE, OpusEncoder
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import VIDEO_TIME_BASE
 
@@ -36,6 +47,11 @@ log = logging.getLogger(__name__)
 
 FFMPEG_VP8_DECODER = True
 """Decode VP8 with FFmpeg's decoder (switch used by the benchmark's ``--stock-decoder``)."""
+MONO_OPUS = True
+"""Encode Opus as mono (``MonoOpusEncoder``)."""
+MONO_OPUS_BITRATE = 48_000
+"""Bits per second for the mono voice stream: above WebRTC's 32 kbps default, so music
+or a noisy room keeps its detail too."""
 FAST_AUDIO_LEVEL = True
 """Compute the outgoing audio level with ``audio_level_dbov``."""
 
@@ -59,6 +75,24 @@ class FfmpegVp8Decoder(Decoder):
         return cast(list[av.frame.Frame], self.codec.decode(packet))
 
 
+class MonoOpusEncoder(OpusEncoder):
+    """aiortc's ``OpusEncoder`` producing a mono stream (see the module doc)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        codec = av.CodecContext.create("libopus", "w")
+        codec.bit_rate = MONO_OPUS_BITRATE
+        codec.format = "s16"
+        codec.layout = "mono"
+        codec.options = {"application": "voip"}
+        codec.sample_rate = SAMPLE_RATE
+        codec.time_base = TIME_BASE
+        self.codec = codec
+        self.resampler = av.AudioResampler(
+            format="s16", layout="mono", rate=SAMPLE_RATE, frame_size=SAMPLES_PER_FRAME
+        )
+
+
 def audio_level_dbov(frame: av.AudioFrame) -> int:
     """``aiortc.rtp.compute_audio_level_dbov`` without the Python loop. Like it, this reads
     the first plane as native 16-bit samples and divides by ``frame.samples``; the level
@@ -76,6 +110,9 @@ def install() -> None:
     if FFMPEG_VP8_DECODER and "decoder" not in _installed:
         if _install_decoder():
             _installed.add("decoder")
+    if MONO_OPUS and "opus" not in _installed:
+        if _install_encoder():
+            _installed.add("opus")
     if FAST_AUDIO_LEVEL and "audio_level" not in _installed:
         import aiortc.rtp as rtp
 
@@ -103,4 +140,21 @@ def _install_decoder() -> bool:
         return cast(Decoder, stock(codec))
 
     receiver.get_decoder = get_decoder  # type: ignore[attr-defined]
+    return True
+
+
+def _install_encoder() -> bool:
+    import aiortc.rtcrtpsender as sender
+
+    stock = getattr(sender, "get_encoder", None)
+    if stock is None:
+        log.warning("aiortc changed: keeping its stereo Opus encoder")
+        return False
+
+    def get_encoder(codec: Any) -> Encoder:
+        if codec.mimeType.lower() == "audio/opus":
+            return MonoOpusEncoder()
+        return cast(Encoder, stock(codec))
+
+    sender.get_encoder = get_encoder  # type: ignore[attr-defined]
     return True

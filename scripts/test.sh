@@ -42,4 +42,4 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy --strict app relay
-exec .venv/bin/python -m pytest -q -rs -p no:cacheprovider "$@"
+exec .venv/bin/python -m pytest -q -rs --durations=15 -p no:cacheprovider "$@"

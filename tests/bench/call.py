@@ -3,7 +3,7 @@ synthetic camera (capture time stamped in each frame) and tone; each side runs i
 process so CPU is measured per side.
 
     python tests/bench/call.py --width 640 --height 480 [--seconds 10] [--stock-encoder]
-        [--stock-decoder]
+        [--stock-decoder] [--stock-opus]
 
 Prints one JSON line: width, height, first_frame_ms (the callee's accept → its first
 decoded remote frame; the callee rings ``--ring`` seconds first, as a person would, so
@@ -12,7 +12,7 @@ the window), latency_ms (= p50), latency_p50_ms, latency_p95_ms (capture → dec
 directions), and cpu_percent_per_side (the higher side, % of one core), plus per-side
 details (timeline, encoder rebuilds, final target bitrate, RTT, busiest threads).
 ``--stock-encoder`` / ``--stock-decoder`` run aiortc's own VP8 encoder / decoder instead
-of ours, for comparison.
+of ours, ``--stock-opus`` its stereo Opus encoder, for comparison.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ async def run_side(args: argparse.Namespace) -> dict[str, Any]:
 
     media.encoder.ENABLED = not args.stock_encoder
     media.aiortc_patches.FFMPEG_VP8_DECODER = not args.stock_decoder
+    media.aiortc_patches.MONO_OPUS = not args.stock_opus
     options = MediaOptions(synthetic=True, width=args.width, height=args.height)
     app = await signed_up_client(args.relay, Path(args.profiles), args.side)
     manager = CallManager(app.connection, app.bus, engine_factory(options))  # type: ignore[arg-type]
@@ -221,6 +222,11 @@ def main() -> None:
         action="store_true",
         help="aiortc's VP8 decoder (libvpx) instead of FFmpeg's (comparison)",
     )
+    parser.add_argument(
+        "--stock-opus",
+        action="store_true",
+        help="aiortc's stereo 96 kbps Opus encoder instead of our mono one (comparison)",
+    )
     parser.add_argument("--side", choices=["caller", "callee"], help=argparse.SUPPRESS)
     parser.add_argument("--relay", help=argparse.SUPPRESS)
     parser.add_argument("--profiles", help=argparse.SUPPRESS)
@@ -256,6 +262,8 @@ def main() -> None:
                 common.append("--stock-encoder")
             if args.stock_decoder:
                 common.append("--stock-decoder")
+            if args.stock_opus:
+                common.append("--stock-opus")
             env = dict(os.environ, PYTHONPATH=str(ROOT))
             callee = subprocess.Popen(
                 [*common, "--side", "callee"],
@@ -298,6 +306,7 @@ def main() -> None:
                 "cpu_percent_per_side": round(max(r["cpu_percent"] for r in results), 1),
                 "encoder": "aiortc" if args.stock_encoder else "stable",
                 "decoder": "libvpx" if args.stock_decoder else "ffmpeg",
+                "opus": "stereo" if args.stock_opus else "mono",
                 "sides": [
                     {k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()}
                     for r in results
