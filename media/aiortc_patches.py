@@ -35,10 +35,11 @@ from __future__ import annotations
 import array
 import logging
 import math
+from collections.abc import Callable
 from typing import Any, cast
 
 import av
-from aiortc.codecs.base import Decoder, Encoder
+from aiortc.codecs.base import Decoder
 from aiortc.codecs.opus import SAMPLE_RATE, SAMPLES_PER_FRAME, TIME_BASE, OpusEncoder
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import VIDEO_TIME_BASE
@@ -79,7 +80,7 @@ class MonoOpusEncoder(OpusEncoder):
     """aiortc's ``OpusEncoder`` producing a mono stream (see the module doc)."""
 
     def __init__(self) -> None:
-        super().__init__()
+        # Not super().__init__(): it would open a stereo encoder only to throw it away.
         codec = av.CodecContext.create("libopus", "w")
         codec.bit_rate = MONO_OPUS_BITRATE
         codec.format = "s16"
@@ -91,6 +92,7 @@ class MonoOpusEncoder(OpusEncoder):
         self.resampler = av.AudioResampler(
             format="s16", layout="mono", rate=SAMPLE_RATE, frame_size=SAMPLES_PER_FRAME
         )
+        self.first_packet_pts: int | None = None  # what OpusEncoder.encode expects
 
 
 def audio_level_dbov(frame: av.AudioFrame) -> int:
@@ -126,35 +128,33 @@ def install() -> None:
 def _install_decoder() -> bool:
     import aiortc.rtcrtpreceiver as receiver
 
-    stock = getattr(receiver, "get_decoder", None)
-    if stock is None:
-        log.warning("aiortc changed: cannot install FFmpeg's VP8 decoder")
-        return False
     if "vp8" not in av.codecs_available:
         log.info("this FFmpeg has no vp8 decoder: keeping libvpx's")
         return False
-
-    def get_decoder(codec: Any) -> Decoder:
-        if codec.mimeType.lower() == "video/vp8":
-            return FfmpegVp8Decoder()
-        return cast(Decoder, stock(codec))
-
-    receiver.get_decoder = get_decoder  # type: ignore[attr-defined]
-    return True
+    return _route_codec(receiver, "get_decoder", "video/vp8", FfmpegVp8Decoder, "VP8 decoder")
 
 
 def _install_encoder() -> bool:
     import aiortc.rtcrtpsender as sender
 
-    stock = getattr(sender, "get_encoder", None)
+    return _route_codec(sender, "get_encoder", "audio/opus", MonoOpusEncoder, "Opus encoder")
+
+
+def _route_codec(
+    module: Any, factory: str, mime_type: str, make: Callable[[], object], what: str
+) -> bool:
+    """Replace ``module.factory(codec)`` (aiortc's ``get_decoder`` / ``get_encoder``, which
+    a receiver / sender calls for each new stream) by one that answers ``make()`` for
+    ``mime_type`` and defers to aiortc's for every other codec."""
+    stock = getattr(module, factory, None)
     if stock is None:
-        log.warning("aiortc changed: keeping its stereo Opus encoder")
+        log.warning("aiortc changed: keeping its own %s", what)
         return False
 
-    def get_encoder(codec: Any) -> Encoder:
-        if codec.mimeType.lower() == "audio/opus":
-            return MonoOpusEncoder()
-        return cast(Encoder, stock(codec))
+    def routed(codec: Any) -> object:
+        if codec.mimeType.lower() == mime_type:
+            return make()
+        return stock(codec)
 
-    sender.get_encoder = get_encoder  # type: ignore[attr-defined]
+    setattr(module, factory, routed)
     return True
