@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from app.protocol.types import Chat, Message, SeqUpdate, User
+from app.protocol.types import Chat, Message, PtsUpdate, SeqUpdate, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,18 @@ class LocalStore(Protocol):
         self, me: int, updates: Sequence[SeqUpdate], new_seq: int
     ) -> AppliedChanges:
         """Apply ``updates`` (in order) and store ``new_seq``, all in ONE transaction."""
+        ...
+
+    async def get_chat_pts(self, chat_id: int) -> int | None:
+        """The highest contiguous ``pts`` applied of a group's log; None when the store
+        does not hold that chat (not a member, or not learned of yet)."""
+        ...
+
+    async def apply_chat_updates(
+        self, me: int, chat_id: int, updates: Sequence[PtsUpdate], new_pts: int
+    ) -> AppliedChanges:
+        """Apply a group's log entries (in order) and store its ``new_pts``, all in ONE
+        transaction; nothing when the chat is no longer in the store."""
         ...
 
     async def apply_snapshot(

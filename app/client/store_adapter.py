@@ -98,6 +98,11 @@ def to_store_user(u: wire.User) -> models.User:
 
 
 def _save_chat(store: Store, me: int, chat: wire.Chat, changes: AppliedChanges) -> None:
+    if chat.kind == "group" and store.chat(chat.id) is None:
+        # A group new to this device starts its log at the head stamped on the snapshot;
+        # a known group's pts only moves by applying its log (a later snapshot's head
+        # could be ahead of entries still to apply).
+        store.set_pts(chat.id, chat.pts)
     # The relay's count covers history this device may not hold yet (a new device keeps
     # only the latest page), so it replaces the local count up to the chat's last message.
     unread = {chat.id: models.UnreadCount(count=chat.unread_count, up_to_id=chat.last_message_id)}
@@ -132,40 +137,61 @@ def _fill_read(store: Store, changes: AppliedChanges) -> None:
             changes.read[chat_id] = (chat.read_inbox_max_id, chat.read_outbox_max_id)
 
 
+def _apply_one(store: Store, me: int, u: wire.Update, changes: AppliedChanges) -> None:
+    if isinstance(u, wire.NewMessage | wire.MessageEdited):
+        _save_message(store, me, u.message, changes)
+    elif isinstance(u, wire.MessageDeleted):
+        if store.delete_messages([u.message_id]):
+            changes.deleted.append((u.chat_id, u.message_id))
+            changes.chats.add(u.chat_id)
+    elif isinstance(u, wire.ReadUpdate):
+        if u.user_id == me:
+            store.mark_read(u.chat_id, u.max_id)
+        else:
+            store.set_peer_read(u.chat_id, u.max_id)
+        changes.read[u.chat_id] = (0, 0)
+        changes.chats.add(u.chat_id)
+    elif isinstance(u, wire.ChatUpdated):
+        _save_chat(store, me, u.chat, changes)
+    elif isinstance(u, wire.ChatRemoved):
+        store.delete_chat(u.chat_id)
+        changes.removed_chats.add(u.chat_id)
+        changes.chats.discard(u.chat_id)
+        changes.read.pop(u.chat_id, None)
+        changes.messages.pop(u.chat_id, None)
+    elif isinstance(u, wire.UserUpdated):
+        store.upsert_users([to_store_user(u.user)])
+        changes.users.add(u.user.id)
+
+
 def apply_updates(
     store: Store, me: int, updates: Sequence[wire.SeqUpdate], new_seq: int
 ) -> AppliedChanges:
     changes = AppliedChanges()
     with store.transaction():
         for item in updates:
-            u = item.update
-            if isinstance(u, wire.NewMessage | wire.MessageEdited):
-                _save_message(store, me, u.message, changes)
-            elif isinstance(u, wire.MessageDeleted):
-                if store.delete_messages([u.message_id]):
-                    changes.deleted.append((u.chat_id, u.message_id))
-                    changes.chats.add(u.chat_id)
-            elif isinstance(u, wire.ReadUpdate):
-                if u.user_id == me:
-                    store.mark_read(u.chat_id, u.max_id)
-                else:
-                    store.set_peer_read(u.chat_id, u.max_id)
-                changes.read[u.chat_id] = (0, 0)
-                changes.chats.add(u.chat_id)
-            elif isinstance(u, wire.ChatUpdated):
-                _save_chat(store, me, u.chat, changes)
-            elif isinstance(u, wire.ChatRemoved):
-                store.delete_chat(u.chat_id)
-                changes.removed_chats.add(u.chat_id)
-                changes.chats.discard(u.chat_id)
-                changes.read.pop(u.chat_id, None)
-                changes.messages.pop(u.chat_id, None)
-            elif isinstance(u, wire.UserUpdated):
-                store.upsert_users([to_store_user(u.user)])
-                changes.users.add(u.user.id)
+            _apply_one(store, me, item.update, changes)
         store.set_seq(new_seq)
         _fill_read(store, changes)
     return changes
+
+
+def apply_chat_updates(
+    store: Store, me: int, chat_id: int, updates: Sequence[wire.PtsUpdate], new_pts: int
+) -> AppliedChanges:
+    changes = AppliedChanges()
+    with store.transaction():
+        if store.chat(chat_id) is None:  # left or removed meanwhile: nothing to keep
+            return changes
+        for item in updates:
+            _apply_one(store, me, item.update, changes)
+        store.set_pts(chat_id, new_pts)
+        _fill_read(store, changes)
+    return changes
+
+
+def get_chat_pts(store: Store, chat_id: int) -> int | None:
+    return None if store.chat(chat_id) is None else store.get_pts(chat_id)
 
 
 def apply_snapshot(
@@ -255,6 +281,14 @@ class StoreAdapter:
         self, me: int, updates: Sequence[wire.SeqUpdate], new_seq: int
     ) -> AppliedChanges:
         return await self.call(lambda s: apply_updates(s, me, updates, new_seq))
+
+    async def apply_chat_updates(
+        self, me: int, chat_id: int, updates: Sequence[wire.PtsUpdate], new_pts: int
+    ) -> AppliedChanges:
+        return await self.call(lambda s: apply_chat_updates(s, me, chat_id, updates, new_pts))
+
+    async def get_chat_pts(self, chat_id: int) -> int | None:
+        return await self.call(lambda s: get_chat_pts(s, chat_id))
 
     async def apply_snapshot(
         self,

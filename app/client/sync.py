@@ -10,6 +10,14 @@ they leave a gap. A brand-new profile of an existing account starts from a snaps
 then replays whatever came after it; replays converge because every update kind is an
 upsert or a monotonic mark.
 
+Groups keep their own log, numbered by ``pts`` (protocol.md, "Group logs"): messages,
+edits, deletes and read marks of a group arrive as ``chat_update`` frames and are applied
+the same way per group (next number: apply; old: ignore; gap: ``get_chat_updates`` from
+the group's stored pts). After every ``seq`` catch-up the client asks ``get_chat_heads``
+and pages each group whose head is ahead of its stored pts. A ``chat_update`` for a group
+the store does not hold yet (its ``chat_updated`` is still on the way) starts a full
+catch-up, which brings the group, stamped with its pts, and then its log.
+
 Events: ``SyncStateChanged``, ``ChatsChanged``, ``ChatRemoved``, ``MessagesChanged``,
 ``MessageDeleted``, ``ReadStateChanged``, ``UsersChanged``, ``OutboxChanged`` (own
 messages that arrived by sync before their ``result``).
@@ -36,7 +44,10 @@ from app.client.events import (
 from app.client.local import AppliedChanges, LocalStore
 from app.client.tasks import stop_task
 from app.protocol.frames import (
+    ChatUpdateFrame,
+    GetChatHeads,
     GetChats,
+    GetChatUpdates,
     GetHistory,
     GetUpdates,
     GetUsers,
@@ -45,7 +56,7 @@ from app.protocol.frames import (
     Welcome,
 )
 from app.protocol.limits import MAX_PAGE
-from app.protocol.types import Message, SeqUpdate, UpdatesPage
+from app.protocol.types import ChatHead, ChatUpdatesPage, Message, PtsUpdate, SeqUpdate, UpdatesPage
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +102,7 @@ class Sync:
         self._page_size = min(page_size, MAX_PAGE)
         self._history_page = min(history_page, MAX_PAGE)
         self._retry_delay = retry_delay
-        self._queue: asyncio.Queue[Welcome | UpdateFrame | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[Welcome | UpdateFrame | ChatUpdateFrame | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._unsubscribe: list[object] = []
         self.applied_seq = 0
@@ -151,8 +162,10 @@ class Sync:
         if isinstance(frame, UpdateFrame):
             self.head = max(self.head, frame.seq)
             self._put(frame)
+        elif isinstance(frame, ChatUpdateFrame):
+            self._put(frame)
 
-    def _put(self, item: Welcome | UpdateFrame | None) -> None:
+    def _put(self, item: Welcome | UpdateFrame | ChatUpdateFrame | None) -> None:
         self._idle.clear()
         self._queue.put_nowait(item)
 
@@ -168,6 +181,8 @@ class Sync:
             try:
                 if isinstance(item, UpdateFrame):
                     await self._on_live(item)
+                elif isinstance(item, ChatUpdateFrame):
+                    await self._on_live_chat(item)
                 else:
                     self._set_syncing(True)
                     welcomes = self._welcomes
@@ -220,6 +235,46 @@ class Sync:
                 new_seq = fresh[-1].seq
                 changes = await self._store.apply_updates(me, fresh, new_seq)
                 self.applied_seq = new_seq
+                await self._after_apply(changes)
+            if not page.more or not fresh:
+                break
+        await self._catch_up_groups(me)
+
+    async def _on_live_chat(self, frame: ChatUpdateFrame) -> None:
+        applied = await self._store.get_chat_pts(frame.chat_id)
+        if applied is None:
+            log.info("update for group %d not known yet; catching up", frame.chat_id)
+            self._set_syncing(True)
+            await self._catch_up(self.head)
+            return
+        if frame.pts <= applied:
+            return
+        me = self._me()
+        if frame.pts == applied + 1:
+            entry = PtsUpdate(pts=frame.pts, update=frame.update)
+            changes = await self._store.apply_chat_updates(me, frame.chat_id, [entry], frame.pts)
+            await self._after_apply(changes)
+            return
+        log.info("group %d gap: have %d, got %d; catching up", frame.chat_id, applied, frame.pts)
+        await self._catch_up_group(me, frame.chat_id, applied)
+
+    async def _catch_up_groups(self, me: int) -> None:
+        """Page the log of every group whose head is ahead of what the store applied."""
+        heads: list[ChatHead] = await self._conn.request(GetChatHeads)
+        for head in heads:
+            applied = await self._store.get_chat_pts(head.chat_id)
+            if applied is not None and applied < head.pts:
+                await self._catch_up_group(me, head.chat_id, applied)
+
+    async def _catch_up_group(self, me: int, chat_id: int, applied: int) -> None:
+        while True:
+            page: ChatUpdatesPage = await self._conn.request(
+                GetChatUpdates, chat_id=chat_id, after_pts=applied, limit=self._page_size
+            )
+            fresh = [u for u in page.updates if u.pts > applied]
+            if fresh:
+                applied = fresh[-1].pts
+                changes = await self._store.apply_chat_updates(me, chat_id, fresh, applied)
                 await self._after_apply(changes)
             if not page.more or not fresh:
                 break

@@ -23,6 +23,8 @@ from app.protocol.types import (
     CallInfo,
     CallState,
     Chat,
+    ChatHead,
+    ChatUpdatesPage,
     ForwardRef,
     IceServer,
     Message,
@@ -189,6 +191,18 @@ class GetUpdates(Request, tag="get_updates"):
     limit: int = 100
 
 
+class GetChatUpdates(Request, tag="get_chat_updates"):
+    """Entries of a group's update log after ``after_pts``, oldest first (members only)."""
+
+    chat_id: int
+    after_pts: int
+    limit: int = 100
+
+
+class GetChatHeads(Request, tag="get_chat_heads"):
+    """The head ``pts`` of every group the user is in (which logs to catch up)."""
+
+
 class GetIceServers(Request, tag="get_ice_servers"):
     pass
 
@@ -248,6 +262,8 @@ ClientFrame = (
     | SetTyping
     | GetHistory
     | GetUpdates
+    | GetChatUpdates
+    | GetChatHeads
     | GetIceServers
     | CallStart
     | CallAccept
@@ -282,6 +298,8 @@ RESULT_TYPES: dict[type[Request], Any] = {
     SetTyping: None,
     GetHistory: list[Message],
     GetUpdates: UpdatesPage,
+    GetChatUpdates: ChatUpdatesPage,
+    GetChatHeads: list[ChatHead],
     GetIceServers: list[IceServer],
     CallStart: CallInfo,
     CallAccept: CallInfo,
@@ -330,6 +348,17 @@ class UpdateFrame(Frame, tag="update"):
     update: Update
 
 
+class ChatUpdateFrame(Frame, tag="chat_update"):
+    """A persistent change in group ``chat_id``, numbered by that group's ``pts`` (see
+    ``get_chat_updates``). Sent once, with the same bytes, to every member's connections:
+    group messages, edits, deletes and read marks are not copied into each member's
+    ``seq`` (a 1,000-member group would otherwise store and encode 1,000 of each)."""
+
+    chat_id: int
+    pts: int
+    update: Update
+
+
 class Typing(Frame, tag="typing"):
     chat_id: int
     user_id: int
@@ -358,6 +387,7 @@ ServerFrame = (
     | Result
     | Error
     | UpdateFrame
+    | ChatUpdateFrame
     | Typing
     | CallIncoming
     | CallStateChanged

@@ -1,6 +1,6 @@
 """Protocol limits and error codes, shared by the client and the relay.
 
-These are constants of protocol version 1: a client and a relay that speak the same
+These are constants of protocol version 2: a client and a relay that speak the same
 version agree on them. Exceeding a limit gets the error code named beside it.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 MAX_FRAME_BYTES = 64 * 1024
 """Largest WebSocket text frame either side accepts (``frame_too_large``)."""

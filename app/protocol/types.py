@@ -46,6 +46,8 @@ class Chat(msgspec.Struct, kw_only=True, frozen=True):
     ``others_read_max_id`` the highest id any other member has read (the "read" tick).
     ``unread_count`` is how many messages after ``read_max_id`` the requesting user has not
     sent (deleted ones not counted).
+    ``pts`` is the head of a group's own update log (``get_chat_updates``) when this
+    snapshot was taken; always 0 for direct chats, whose updates are in each user's ``seq``.
     """
 
     id: int
@@ -57,6 +59,7 @@ class Chat(msgspec.Struct, kw_only=True, frozen=True):
     read_max_id: int = 0
     others_read_max_id: int = 0
     unread_count: int = 0
+    pts: int = 0
 
 
 class Attachment(msgspec.Struct, kw_only=True, frozen=True):
@@ -188,6 +191,30 @@ class UpdatesPage(msgspec.Struct, kw_only=True, frozen=True):
     updates: list[SeqUpdate]
     head: int
     more: bool
+
+
+class PtsUpdate(msgspec.Struct, kw_only=True, frozen=True):
+    """One entry of a group's update log."""
+
+    pts: int
+    update: Update
+
+
+class ChatUpdatesPage(msgspec.Struct, kw_only=True, frozen=True):
+    """Reply to ``get_chat_updates``: ``updates`` in pts order, ``head`` the chat's current
+    highest pts, ``more`` when another page follows."""
+
+    chat_id: int
+    updates: list[PtsUpdate]
+    head: int
+    more: bool
+
+
+class ChatHead(msgspec.Struct, kw_only=True, frozen=True):
+    """A group the user is in, and the head of its update log (``get_chat_heads``)."""
+
+    chat_id: int
+    pts: int
 
 
 class AuthResult(msgspec.Struct, kw_only=True, frozen=True):

@@ -36,6 +36,7 @@ from app.protocol.frames import (
     CallIncoming,
     CallSignalEvent,
     CallStateChanged,
+    ChatUpdateFrame,
     ServerFrame,
     Typing,
     UpdateFrame,
@@ -324,7 +325,9 @@ class ClientApp:
         if isinstance(frame, Typing):
             if self.me is None or frame.user_id != self.me.id:
                 self.typing.started(frame.chat_id, frame.user_id)
-        elif isinstance(frame, UpdateFrame) and isinstance(frame.update, NewMessage):
+        elif isinstance(frame, UpdateFrame | ChatUpdateFrame) and isinstance(
+            frame.update, NewMessage
+        ):
             message = frame.update.message
             self.typing.stopped(message.chat_id, message.sender_id)
         elif isinstance(frame, CallIncoming | CallStateChanged | CallSignalEvent):

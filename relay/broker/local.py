@@ -10,9 +10,28 @@ _UPDATE_HEAD = b'{"type":"update","seq":'
 _UPDATE_MID = b',"update":'
 
 
+_CHAT_UPDATE_HEAD = b'{"type":"chat_update","chat_id":'
+_PTS = b',"pts":'
+
+
 def update_frame(seq: int, payload: bytes) -> bytes:
     """``update {seq, update}`` built around an already-encoded update (encoded once)."""
     return b"".join((_UPDATE_HEAD, str(seq).encode(), _UPDATE_MID, payload, b"}"))
+
+
+def chat_update_frame(chat_id: int, pts: int, payload: bytes) -> bytes:
+    """``chat_update {chat_id, pts, update}`` around an already-encoded update."""
+    return b"".join(
+        (
+            _CHAT_UPDATE_HEAD,
+            str(chat_id).encode(),
+            _PTS,
+            str(pts).encode(),
+            _UPDATE_MID,
+            payload,
+            b"}",
+        )
+    )
 
 
 class LocalBroker:

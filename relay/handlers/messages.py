@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.protocol.frames import (
     DeleteMessage,
     EditMessage,
+    GetChatHeads,
+    GetChatUpdates,
     GetHistory,
     GetUpdates,
     MarkRead,
@@ -24,6 +26,7 @@ from app.protocol.limits import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS, MAX_PAGE, 
 from app.protocol.types import (
     Attachment,
     CallRecord,
+    ChatUpdatesPage,
     Forward,
     Message,
     MessageDeleted,
@@ -44,7 +47,7 @@ from relay.storage.queries import (
     member_roles,
     message_from_row,
 )
-from relay.storage.schema import blobs, members, messages, updates, user_seqs
+from relay.storage.schema import blobs, chat_updates, chats, members, messages, updates, user_seqs
 
 if TYPE_CHECKING:
     from relay.connection import Connection
@@ -132,7 +135,9 @@ async def insert_message(
         call=values.get("_call"),
     )
     payload = encode_update(NewMessage(message=message))
-    await relay.emit(tx, [(uid, payload) for uid in recipients])
+    roles = await relay.state.chat_roles(tx, chat_id)
+    assert roles is not None  # the caller checked the chat
+    await relay.emit_to_chat(tx, chat_id, roles[0], recipients, payload)
     return message
 
 
@@ -252,7 +257,7 @@ async def edit_message(relay: Relay, conn: Connection, frame: EditMessage) -> Me
     me = conn.user_id
 
     async def job(tx: Tx) -> Message:
-        _, roles = await relay.roles_for(tx, frame.chat_id, me)
+        kind, roles = await relay.roles_for(tx, frame.chat_id, me)
         message = await _own_message(tx.conn, frame.chat_id, frame.message_id)
         if message.sender_id != me or message.call is not None:
             raise RelayError(ErrorCode.FORBIDDEN, "only the sender edits a message")
@@ -269,7 +274,7 @@ async def edit_message(relay: Relay, conn: Connection, frame: EditMessage) -> Me
         )
         edited = msgspec.structs.replace(message, text=frame.text, edit_date=now)
         payload = encode_update(MessageEdited(message=edited))
-        await relay.emit(tx, [(uid, payload) for uid in roles])
+        await relay.emit_to_chat(tx, frame.chat_id, kind, roles, payload)
         return edited
 
     return await relay.db.write(job)
@@ -291,7 +296,7 @@ async def delete_message(relay: Relay, conn: Connection, frame: DeleteMessage) -
             .values(deleted=True, text="", attachment=None, forward=None, reply_to=None)
         )
         payload = encode_update(MessageDeleted(chat_id=frame.chat_id, message_id=message.id))
-        await relay.emit(tx, [(uid, payload) for uid in roles])
+        await relay.emit_to_chat(tx, frame.chat_id, kind, roles, payload)
 
     await relay.db.write(job)
 
@@ -302,7 +307,7 @@ async def mark_read(relay: Relay, conn: Connection, frame: MarkRead) -> None:
 
     async def job(tx: Tx) -> None:
         db = tx.conn
-        _, roles = await relay.roles_for(tx, frame.chat_id, me)
+        kind, roles = await relay.roles_for(tx, frame.chat_id, me)
         last = (
             await db.execute(
                 select(func.max(messages.c.id)).where(messages.c.chat_id == frame.chat_id)
@@ -320,7 +325,7 @@ async def mark_read(relay: Relay, conn: Connection, frame: MarkRead) -> None:
         )
         if result.rowcount:
             payload = encode_update(ReadUpdate(chat_id=frame.chat_id, user_id=me, max_id=max_id))
-            await relay.emit(tx, [(uid, payload) for uid in roles])
+            await relay.emit_to_chat(tx, frame.chat_id, kind, roles, payload)
 
     await relay.db.write(job)
 
@@ -388,4 +393,52 @@ async def get_updates(relay: Relay, conn: Connection, frame: GetUpdates) -> Any:
     return await relay.db.read(query)
 
 
-_ = UpdatesPage  # the shape get_updates answers with (built from stored JSON, not decoded)
+@handles(GetChatUpdates)
+async def get_chat_updates(relay: Relay, conn: Connection, frame: GetChatUpdates) -> Any:
+    check_page(frame.limit)
+    if frame.after_pts < 0:
+        raise RelayError(ErrorCode.INVALID_FIELD, "after_pts must be >= 0")
+    me = conn.user_id
+
+    async def query(db: AsyncConnection) -> dict[str, Any]:
+        kind, _ = await roles_for(db, frame.chat_id, me)
+        if kind != "group":
+            raise RelayError(ErrorCode.INVALID_FIELD, "only groups have an update log")
+        head = (await db.execute(select(chats.c.pts).where(chats.c.id == frame.chat_id))).scalar()
+        rows = (
+            await db.execute(
+                select(chat_updates.c.pts, chat_updates.c.payload)
+                .where(
+                    chat_updates.c.chat_id == frame.chat_id,
+                    chat_updates.c.pts > frame.after_pts,
+                    chat_updates.c.pts <= head,
+                )
+                .order_by(chat_updates.c.pts)
+                .limit(frame.limit + 1)
+            )
+        ).all()
+        more = len(rows) > frame.limit
+        page = [{"pts": int(p), "update": msgspec.Raw(bytes(d))} for p, d in rows[: frame.limit]]
+        return {"chat_id": frame.chat_id, "updates": page, "head": int(head or 0), "more": more}
+
+    return await relay.db.read(query)
+
+
+@handles(GetChatHeads)
+async def get_chat_heads(relay: Relay, conn: Connection, frame: GetChatHeads) -> Any:
+    me = conn.user_id
+
+    async def query(db: AsyncConnection) -> list[dict[str, int]]:
+        rows = await db.execute(
+            select(chats.c.id, chats.c.pts)
+            .join(members, members.c.chat_id == chats.c.id)
+            .where(members.c.user_id == me, chats.c.kind == "group")
+            .order_by(chats.c.id)
+        )
+        return [{"chat_id": int(c), "pts": int(p)} for c, p in rows]
+
+    return await relay.db.read(query)
+
+
+# the shapes get_updates and get_chat_updates answer with (built from stored JSON)
+_ = (UpdatesPage, ChatUpdatesPage)

@@ -33,7 +33,17 @@ from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from relay.storage.schema import SCHEMA_VERSION, meta, metadata, user_seqs, users
@@ -170,6 +180,10 @@ class Database:
                         ),
                     )
                 )
+            # 3: groups get their own update log (chat_updates is created above)
+            chat_columns = {c["name"] for c in inspect(conn).get_columns("chats")}
+            if version < 3 and "pts" not in chat_columns:
+                conn.execute(text("ALTER TABLE chats ADD COLUMN pts BIGINT NOT NULL DEFAULT 0"))
             if version < SCHEMA_VERSION:
                 conn.execute(
                     update(meta).where(meta.c.key == "schema").values(value=str(SCHEMA_VERSION))

@@ -31,8 +31,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from relay.storage.database import Tx
 from relay.storage.queries import emit as emit_sql
+from relay.storage.queries import emit_chat as emit_chat_sql
 from relay.storage.queries import member_roles
-from relay.storage.schema import chats, messages, updates, user_seqs
+from relay.storage.schema import chat_updates, chats, messages, updates, user_seqs
 
 CACHE_LIMIT = 100_000
 """Entries per cache; a full cache is simply emptied (everything reloads lazily)."""
@@ -84,6 +85,15 @@ SET_SEQ, _set_seq_order = _compile(
 )
 assert _set_seq_order == ("s", "u"), _set_seq_order
 SELECT_SEQS = "SELECT user_id, seq FROM user_seqs WHERE user_id IN ({})"
+SELECT_CHAT_PTS, _ = _compile(select(chats.c.pts).where(chats.c.id == bindparam("c")))
+SET_CHAT_PTS, _set_chat_pts_order = _compile(
+    update(chats).where(chats.c.id == bindparam("c")).values(pts=bindparam("p"))
+)
+assert _set_chat_pts_order == ("p", "c"), _set_chat_pts_order
+INSERT_CHAT_UPDATE, _insert_chat_update_order = _compile(
+    chat_updates.insert().values(chat_id=bindparam("c"), pts=bindparam("p"), payload=bindparam("d"))
+)
+assert _insert_chat_update_order == ("c", "p", "d"), _insert_chat_update_order
 
 # PostgreSQL, on the raw asyncpg connection (prepared once per connection by asyncpg)
 PG_INSERT_MESSAGE = (
@@ -109,10 +119,12 @@ Pending = list[tuple[list[tuple[int, bytes]], list[tuple[int, int, bytes]]]]
 class WriterState:
     """What the single writer remembers between transactions (see the module doc)."""
 
-    __slots__ = ("seqs", "roles", "recent", "pending")
+    __slots__ = ("seqs", "pts", "roles", "recent", "pending")
 
     def __init__(self) -> None:
         self.seqs: dict[int, int] = {}
+        self.pts: dict[int, int] = {}
+        """SQLite: each group's log head, loaded lazily like ``seqs``."""
         self.roles: dict[int, tuple[str, dict[int, str]]] = {}
         self.recent: dict[tuple[int, int], int] = {}
         self.pending: Pending = []
@@ -120,6 +132,7 @@ class WriterState:
 
     def clear(self) -> None:
         self.seqs.clear()
+        self.pts.clear()
         self.roles.clear()
         self.recent.clear()
         self.pending = []
@@ -226,6 +239,23 @@ class WriterState:
         raw.executemany(SET_SEQ, [(seq, uid) for uid, seq in heads.items()])
         raw.executemany(INSERT_UPDATE, out)
         return out
+
+    async def emit_chat(self, tx: Tx, chat_id: int, payload: bytes) -> int:
+        """Append an update to group ``chat_id``'s log; returns its ``pts``."""
+        raw = tx.raw
+        if raw is None:
+            return await emit_chat_sql(tx.conn, chat_id, payload)
+        heads = self.pts
+        pts = heads.get(chat_id)
+        if pts is None:
+            if len(heads) >= CACHE_LIMIT:
+                heads.clear()
+            pts = int(raw.execute(SELECT_CHAT_PTS, (chat_id,)).fetchone()[0])
+        pts += 1
+        heads[chat_id] = pts
+        raw.execute(SET_CHAT_PTS, (pts, chat_id))
+        raw.execute(INSERT_CHAT_UPDATE, (chat_id, pts, payload))
+        return pts
 
     async def flush(self, tx: Tx) -> None:
         """PostgreSQL: assign seqs to, and store, every update pending in the transaction."""

@@ -20,7 +20,7 @@ from app.protocol.types import (
     Update,
     User,
 )
-from relay.storage.schema import chats, members, messages, updates, user_seqs, users
+from relay.storage.schema import chat_updates, chats, members, messages, updates, user_seqs, users
 
 _enc = msgspec.json.Encoder()
 _forward_dec = msgspec.json.Decoder(Forward)
@@ -169,6 +169,7 @@ def chat_for(parts: dict[str, Any], user_id: int) -> Chat:
         read_max_id=reads.get(user_id, 0),
         others_read_max_id=max(others, default=0),
         unread_count=parts["unread"].get(user_id, 0),
+        pts=int(row.pts),
     )
 
 
@@ -180,6 +181,23 @@ async def chat_view(
 
 def encode_update(update: Update) -> bytes:
     return _enc.encode(update)
+
+
+async def emit_chat(conn: AsyncConnection, chat_id: int, payload: bytes) -> int:
+    """Append an update to a group's log; returns its ``pts``. The chat row is bumped in
+    this transaction (a row lock on PostgreSQL), so pts are gap-free and never reused."""
+    pts = int(
+        (
+            await conn.execute(
+                update(chats)
+                .where(chats.c.id == chat_id)
+                .values(pts=chats.c.pts + 1)
+                .returning(chats.c.pts)
+            )
+        ).scalar_one()
+    )
+    await conn.execute(insert(chat_updates).values(chat_id=chat_id, pts=pts, payload=payload))
+    return pts
 
 
 async def emit(

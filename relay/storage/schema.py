@@ -17,8 +17,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2
-"""1: seq heads in ``users.seq``; 2: in the narrow ``user_seqs`` table (migrated on open)."""
+SCHEMA_VERSION = 3
+"""1: seq heads in ``users.seq``; 2: in the narrow ``user_seqs`` table; 3: groups keep their
+own update log (``chats.pts``, ``chat_updates``). Older databases are migrated on open."""
 
 Id = BigInteger().with_variant(Integer(), "sqlite")
 """64-bit ids on PostgreSQL; INTEGER on SQLite so the column aliases the rowid."""
@@ -75,7 +76,9 @@ chats = Table(
     Column("title", Text, nullable=False, default=""),
     Column("created", Float, nullable=False),
     Column("direct_key", String(64), nullable=True, unique=True),
+    Column("pts", BigInteger, nullable=False, default=0, server_default="0"),
 )
+"""``pts``: the head of a group's update log (always 0 for direct chats)."""
 
 members = Table(
     "members",
@@ -115,6 +118,16 @@ updates = Table(
     Column("payload", LargeBinary, nullable=False),
 )
 """One row per entry of a user's update sequence; ``payload`` is the update's JSON."""
+
+chat_updates = Table(
+    "chat_updates",
+    metadata,
+    Column("chat_id", Id, primary_key=True),
+    Column("pts", BigInteger, primary_key=True),
+    Column("payload", LargeBinary, nullable=False),
+)
+"""A group's update log: messages, edits, deletes and read marks of the group, stored once
+for all members (a member's ``updates`` hold only what concerns them personally)."""
 
 blobs = Table(
     "blobs",

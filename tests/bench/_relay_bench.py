@@ -75,6 +75,7 @@ class Incoming(msgspec.Struct):
 _decode = msgspec.json.Decoder(Incoming).decode
 RESULT_PREFIX = b'{"type":"result"'
 UPDATE_PREFIX = b'{"type":"update"'
+CHAT_UPDATE_PREFIX = b'{"type":"chat_update"'
 
 
 def send_frame(request_id: int, chat_id: int, random_id: int, text: str) -> bytes:
@@ -139,7 +140,7 @@ class RawClient:
 async def connect(http: aiohttp.ClientSession, ws_url: str, name: str) -> tuple[RawClient, int]:
     """A signed-up client (fresh account ``name``) and its user id."""
     ws = await http.ws_connect(ws_url, max_msg_size=0, decode_text=False, autoping=True)
-    await ws.send_bytes(b'{"type":"hello","protocol":1}')
+    await ws.send_bytes(b'{"type":"hello","protocol":2}')
     welcome = await ws.receive()
     assert b"welcome" in welcome.data, welcome
     client = RawClient(ws)
@@ -202,7 +203,7 @@ def _serve_reference(port: int) -> None:
             frame = decode(msg.data)
             head = b'{"type":"result","id":' + str(frame.id).encode() + b',"data":'
             if frame.type == "hello":
-                await ws.send_bytes(b'{"type":"welcome","protocol":1}')
+                await ws.send_bytes(b'{"type":"welcome","protocol":2}')
             elif frame.type == "sign_up":
                 me = next(counter)
                 sockets[me] = ws

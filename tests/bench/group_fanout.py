@@ -1,7 +1,7 @@
 """Benchmark: one group of 1,000 connected members, 200 messages sent to it.
 
-Each message becomes 1,000 stored updates and 1,000 pushes (the update JSON is encoded
-once per message and only the per-user ``seq`` prefix differs). Latency is send → each
+Each message becomes one entry of the group's log (``pts``) and 1,000 pushes of the same
+``chat_update`` frame, encoded once (protocol.md, "Group logs"). Latency is send → each
 member's ``update``, measured inside one generator process. The same load then runs
 against the bare aiohttp reference relay of ``_relay_bench`` (no storage, one
 ``send_bytes`` per member), printed as ``reference_*``: this machine's floor.
@@ -40,13 +40,13 @@ async def _members(
         got = [0]
         last = [0.0]
         lat: list[float] = []
-        update_prefix = rb.UPDATE_PREFIX
+        update_prefixes = (rb.UPDATE_PREFIX, rb.CHAT_UPDATE_PREFIX)
 
         def on_frame(data: bytes) -> None:
             # 1,000 connections in two processes read ~200,000 frames: a full JSON decode
             # of each made the generator, not the relay, the bottleneck (a bare aiohttp
             # relay measured ~40k deliveries/s with it); find the two fields by bytes
-            if not data.startswith(update_prefix) or NEW_MESSAGE not in data:
+            if not data.startswith(update_prefixes) or NEW_MESSAGE not in data:
                 return
             now = time.time_ns()
             start = data.index(TEXT_FIELD) + len(TEXT_FIELD)

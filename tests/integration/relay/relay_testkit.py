@@ -10,7 +10,11 @@ from typing import Any
 import aiohttp
 import msgspec
 
+from app.protocol.limits import PROTOCOL_VERSION
 from tests.helpers.relay import RunningRelay  # noqa: E402
+
+UPDATE_TYPES = ("update", "chat_update")
+"""Persistent pushes: a user's ``seq`` updates and a group's ``pts`` log entries."""
 
 FAST = {"fast_password_hashing": True, "auth_rate_per_minute": 100_000}
 _names = itertools.count(1)
@@ -55,7 +59,7 @@ class Client:
                 if frame["type"] in ("result", "error") and rid in self._pending:
                     self._pending.pop(rid).set_result(frame)
                     continue
-                if frame["type"] == "update":
+                if frame["type"] in UPDATE_TYPES:
                     self.updates.append(frame)
                 self.unsolicited.append(frame)
                 self.frames.put_nowait(frame)
@@ -92,14 +96,15 @@ class Client:
                     return frame
 
     async def wait_update(self, kind: str, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
+        """The next ``update`` (user seq) or ``chat_update`` (group log) of ``kind``."""
         while True:
-            frame = await self.expect("update", timeout)
+            frame = await self.expect_any(UPDATE_TYPES, timeout)
             if frame["update"]["kind"] == kind:
                 return frame
 
     async def hello(self, token: str | None = None) -> dict[str, Any]:
         await self.ws.send_bytes(
-            msgspec.json.encode({"type": "hello", "protocol": 1, "token": token})
+            msgspec.json.encode({"type": "hello", "protocol": PROTOCOL_VERSION, "token": token})
         )
         return await self.expect_any(("welcome", "error"))
 

@@ -48,14 +48,43 @@ async def test_postgres_concurrent_sends_sync_and_restart(tmp_path: Path) -> Non
                 )
             )
             assert len({m["id"] for m in sent}) == 100
+            # direct messages at the same time: each user's sequence under concurrent writers
+            directs = await asyncio.gather(
+                *(
+                    u.request("open_direct_chat", user_id=uid(users[(i + 1) % 10]))
+                    for i, u in enumerate(users)
+                )
+            )
+            await asyncio.gather(
+                *(
+                    u.request(
+                        "send_message",
+                        chat_id=directs[i]["id"],
+                        random_id=secrets.randbits(62) + 1,
+                        text=f"d{i}:{j}",
+                    )
+                    for j in range(5)
+                    for i, u in enumerate(users)
+                )
+            )
             for u in users:
                 await u.request("ping")
                 page = await u.request("get_updates", after_seq=0, limit=200)
                 seqs = [x["seq"] for x in page["updates"]]
                 assert seqs == list(range(1, len(seqs) + 1)) and not page["more"]
-                assert sum(x["update"]["kind"] == "new_message" for x in page["updates"]) == 100
-                live = [(f["seq"], f["update"]) for f in u.updates]
+                assert sum(x["update"]["kind"] == "new_message" for x in page["updates"]) == 10
+                live = [(f["seq"], f["update"]) for f in u.updates if f["type"] == "update"]
                 assert live == [(x["seq"], x["update"]) for x in page["updates"]]
+                # the group's 100 messages: one log, the same for every member, gap-free
+                log = await u.request(
+                    "get_chat_updates", chat_id=group["id"], after_pts=0, limit=200
+                )
+                assert [x["pts"] for x in log["updates"]] == list(range(1, 101))
+                assert {x["update"]["message"]["id"] for x in log["updates"]} == {
+                    m["id"] for m in sent
+                }
+                pushed = [(f["pts"], f["update"]) for f in u.updates if f["type"] == "chat_update"]
+                assert pushed == [(x["pts"], x["update"]) for x in log["updates"]]
             again = await users[1].request(
                 "send_message", chat_id=group["id"], random_id=sent[1]["random_id"], text="dup"
             )

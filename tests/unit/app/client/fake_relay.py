@@ -13,6 +13,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
 
+from app.protocol.limits import PROTOCOL_VERSION
+
 Reply = Callable[[dict[str, Any], web.WebSocketResponse], Awaitable[None]]
 
 
@@ -69,7 +71,7 @@ class FakeRelay:
                     json.dumps(
                         {
                             "type": "welcome",
-                            "protocol": 1,
+                            "protocol": PROTOCOL_VERSION,
                             "server_time": 0.0,
                             "user": self.welcome_user,
                             "seq": self.welcome_seq,
