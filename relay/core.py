@@ -24,8 +24,8 @@ from relay.proxy import parse_networks
 from relay.ratelimit import AddressLimiter
 from relay.storage import Database, Tx
 from relay.storage.hot import WriterState
-from relay.storage.queries import user_from_row
-from relay.storage.schema import sessions, user_seqs, users
+from relay.storage.queries import seq_head, user_from_row
+from relay.storage.schema import sessions, users
 
 if TYPE_CHECKING:
     from relay.calls import CallManager
@@ -138,20 +138,12 @@ class Relay:
                         users.c.username,
                         users.c.display_name,
                         users.c.bio,
-                        user_seqs.c.seq,
-                    )
-                    .join(user_seqs, user_seqs.c.user_id == users.c.id)
-                    .where(users.c.id == row.user_id)
+                    ).where(users.c.id == row.user_id)
                 )
             ).one()
-            seq = int(user_row.seq)
             if self.state.pending:  # PostgreSQL: seqs of this batch not yet assigned
                 await self.state.flush(tx)
-                seq = (
-                    await tx.conn.execute(
-                        select(user_seqs.c.seq).where(user_seqs.c.user_id == row.user_id)
-                    )
-                ).scalar_one()
+            seq = await seq_head(tx.conn, row.user_id)
             return Session(row.id, user_from_row(user_row), seq)
 
         return await self.db.write(job)

@@ -46,8 +46,9 @@ from relay.storage.queries import (
     get_message,
     member_roles,
     message_from_row,
+    seq_head,
 )
-from relay.storage.schema import blobs, chat_updates, chats, members, messages, updates, user_seqs
+from relay.storage.schema import blobs, chat_updates, chats, members, messages, updates
 
 if TYPE_CHECKING:
     from relay.connection import Connection
@@ -373,9 +374,7 @@ async def get_updates(relay: Relay, conn: Connection, frame: GetUpdates) -> Any:
     me = conn.user_id
 
     async def query(db: AsyncConnection) -> dict[str, Any]:
-        head = (
-            await db.execute(select(user_seqs.c.seq).where(user_seqs.c.user_id == me))
-        ).scalar() or 0
+        head = await seq_head(db, me)
         rows = (
             await db.execute(
                 select(updates.c.seq, updates.c.payload)

@@ -85,6 +85,7 @@ SET_SEQ, _set_seq_order = _compile(
 )
 assert _set_seq_order == ("s", "u"), _set_seq_order
 SELECT_SEQS = "SELECT user_id, seq FROM user_seqs WHERE user_id IN ({})"
+SELECT_LAST_SEQS = "SELECT user_id, max(seq) FROM updates WHERE user_id IN ({}) GROUP BY user_id"
 SELECT_CHAT_PTS, _ = _compile(select(chats.c.pts).where(chats.c.id == bindparam("c")))
 SET_CHAT_PTS, _set_chat_pts_order = _compile(
     update(chats).where(chats.c.id == bindparam("c")).values(pts=bindparam("p"))
@@ -227,16 +228,18 @@ class WriterState:
             ids = list(missing)
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                sql = SELECT_SEQS.format(",".join("?" * len(chunk)))
-                for uid, head in raw.execute(sql, chunk):
+                marks = ",".join("?" * len(chunk))
+                for uid, head in raw.execute(SELECT_SEQS.format(marks), chunk):
                     seqs[int(uid)] = int(head)
+                for uid, last in raw.execute(SELECT_LAST_SEQS.format(marks), chunk):
+                    seqs[int(uid)] = max(seqs.get(int(uid), 0), int(last))
         out = []
-        heads: dict[int, int] = {}
         for uid, payload in items:
             seq = seqs[uid] + 1  # KeyError: no such user, as with the SQL path
-            seqs[uid] = heads[uid] = seq
+            seqs[uid] = seq
             out.append((uid, seq, payload))
-        raw.executemany(SET_SEQ, [(seq, uid) for uid, seq in heads.items()])
+        # The head is the last row's seq (``queries.seq_head``): rewriting each user's
+        # ``user_seqs`` row too cost one more B-tree page in every commit's WAL frames.
         raw.executemany(INSERT_UPDATE, out)
         return out
 

@@ -183,6 +183,23 @@ def encode_update(update: Update) -> bytes:
     return _enc.encode(update)
 
 
+async def seq_head(conn: AsyncConnection, user_id: int) -> int:
+    """The head of a user's update sequence: the last stored update's seq.
+
+    ``user_seqs.seq`` is bumped with every update on PostgreSQL (its row lock orders
+    concurrent writers); the SQLite writer keeps heads in memory and no longer rewrites
+    that row per update (``WriterState.emit``), so there it is only a lower bound (the
+    head when schema 3 took over). Both backends agree on the last stored update.
+    """
+    stored = (
+        await conn.execute(select(user_seqs.c.seq).where(user_seqs.c.user_id == user_id))
+    ).scalar()
+    last = (
+        await conn.execute(select(func.max(updates.c.seq)).where(updates.c.user_id == user_id))
+    ).scalar()
+    return max(int(stored or 0), int(last or 0))
+
+
 async def emit_chat(conn: AsyncConnection, chat_id: int, payload: bytes) -> int:
     """Append an update to a group's log; returns its ``pts``. The chat row is bumped in
     this transaction (a row lock on PostgreSQL), so pts are gap-free and never reused."""
