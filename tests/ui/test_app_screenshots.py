@@ -45,6 +45,12 @@ def test_screenshots(tmp_path: Path, arun) -> None:
         await until(lambda: len(_texts(wa)) >= 4 and all(_texts(wa)))
         g = await a.session.create_group("Weekend trip ✈", ["omar"])
         await until(lambda: wa.chat_model.get(g) is not None)
+        # a group message travels through the group's log (chat_update), not omar's seq
+        await until(lambda: wb.chat_model.get(g) is not None)
+        wb.select_chat(g)
+        wb.composer.set_text("Tickets booked for 9:40 🎫")
+        wb.composer.submit()
+        await until(lambda: "Tickets booked" in getattr(wa.chat_model.get(g), "preview", ""))
         wa.select_chat(chat)
         wa.resize(1100, 720)
         await until(lambda: wa.message_model.rowCount() >= 4)
