@@ -67,9 +67,9 @@ class LocalStore(Protocol):
         """Apply ``updates`` (in order) and store ``new_seq``, all in ONE transaction."""
         ...
 
-    async def get_chat_pts(self, chat_id: int) -> int | None:
-        """The highest contiguous ``pts`` applied of a group's log; None when the store
-        does not hold that chat (not a member, or not learned of yet)."""
+    async def get_chats_pts(self, chat_ids: Sequence[int]) -> dict[int, int]:
+        """The highest contiguous ``pts`` applied of each group's log, for those of
+        ``chat_ids`` the store holds (absent: not a member, or not learned of yet)."""
         ...
 
     async def apply_chat_updates(

@@ -190,8 +190,8 @@ def apply_chat_updates(
     return changes
 
 
-def get_chat_pts(store: Store, chat_id: int) -> int | None:
-    return None if store.chat(chat_id) is None else store.get_pts(chat_id)
+def get_chats_pts(store: Store, chat_ids: Sequence[int]) -> dict[int, int]:
+    return {c: store.get_pts(c) for c in chat_ids if store.chat(c) is not None}
 
 
 def apply_snapshot(
@@ -287,8 +287,8 @@ class StoreAdapter:
     ) -> AppliedChanges:
         return await self.call(lambda s: apply_chat_updates(s, me, chat_id, updates, new_pts))
 
-    async def get_chat_pts(self, chat_id: int) -> int | None:
-        return await self.call(lambda s: get_chat_pts(s, chat_id))
+    async def get_chats_pts(self, chat_ids: Sequence[int]) -> dict[int, int]:
+        return await self.call(lambda s: get_chats_pts(s, chat_ids))
 
     async def apply_snapshot(
         self,

@@ -241,7 +241,7 @@ class Sync:
         await self._catch_up_groups(me)
 
     async def _on_live_chat(self, frame: ChatUpdateFrame) -> None:
-        applied = await self._store.get_chat_pts(frame.chat_id)
+        applied = (await self._store.get_chats_pts([frame.chat_id])).get(frame.chat_id)
         if applied is None:
             log.info("update for group %d not known yet; catching up", frame.chat_id)
             self._set_syncing(True)
@@ -261,8 +261,9 @@ class Sync:
     async def _catch_up_groups(self, me: int) -> None:
         """Page the log of every group whose head is ahead of what the store applied."""
         heads: list[ChatHead] = await self._conn.request(GetChatHeads)
+        held = await self._store.get_chats_pts([h.chat_id for h in heads])
         for head in heads:
-            applied = await self._store.get_chat_pts(head.chat_id)
+            applied = held.get(head.chat_id)
             if applied is not None and applied < head.pts:
                 await self._catch_up_group(me, head.chat_id, applied)
 

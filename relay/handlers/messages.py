@@ -366,6 +366,31 @@ async def get_history(relay: Relay, conn: Connection, frame: GetHistory) -> list
     return await relay.db.read(query)
 
 
+async def _log_page(
+    db: AsyncConnection,
+    number: Any,
+    owner: Any,
+    after: int,
+    head: int,
+    limit: int,
+) -> dict[str, Any]:
+    """One page of an update log (a user's ``updates`` or a group's ``chat_updates``):
+    the entries of ``owner`` numbered after ``after`` up to ``head``, built from the stored
+    JSON without decoding it; ``more`` when another page follows."""
+    payload = number.table.c.payload
+    rows = (
+        await db.execute(
+            select(number, payload)
+            .where(owner, number > after, number <= head)
+            .order_by(number)
+            .limit(limit + 1)
+        )
+    ).all()
+    key = number.name
+    entries = [{key: int(n), "update": msgspec.Raw(bytes(p))} for n, p in rows[:limit]]
+    return {"updates": entries, "more": len(rows) > limit}
+
+
 @handles(GetUpdates)
 async def get_updates(relay: Relay, conn: Connection, frame: GetUpdates) -> Any:
     check_page(frame.limit)
@@ -375,19 +400,10 @@ async def get_updates(relay: Relay, conn: Connection, frame: GetUpdates) -> Any:
 
     async def query(db: AsyncConnection) -> dict[str, Any]:
         head = await seq_head(db, me)
-        rows = (
-            await db.execute(
-                select(updates.c.seq, updates.c.payload)
-                .where(
-                    updates.c.user_id == me, updates.c.seq > frame.after_seq, updates.c.seq <= head
-                )
-                .order_by(updates.c.seq)
-                .limit(frame.limit + 1)
-            )
-        ).all()
-        more = len(rows) > frame.limit
-        page = [{"seq": int(s), "update": msgspec.Raw(bytes(p))} for s, p in rows[: frame.limit]]
-        return {"updates": page, "head": int(head), "more": more}
+        page = await _log_page(
+            db, updates.c.seq, updates.c.user_id == me, frame.after_seq, head, frame.limit
+        )
+        return {**page, "head": head}
 
     return await relay.db.read(query)
 
@@ -404,21 +420,16 @@ async def get_chat_updates(relay: Relay, conn: Connection, frame: GetChatUpdates
         if kind != "group":
             raise RelayError(ErrorCode.INVALID_FIELD, "only groups have an update log")
         head = (await db.execute(select(chats.c.pts).where(chats.c.id == frame.chat_id))).scalar()
-        rows = (
-            await db.execute(
-                select(chat_updates.c.pts, chat_updates.c.payload)
-                .where(
-                    chat_updates.c.chat_id == frame.chat_id,
-                    chat_updates.c.pts > frame.after_pts,
-                    chat_updates.c.pts <= head,
-                )
-                .order_by(chat_updates.c.pts)
-                .limit(frame.limit + 1)
-            )
-        ).all()
-        more = len(rows) > frame.limit
-        page = [{"pts": int(p), "update": msgspec.Raw(bytes(d))} for p, d in rows[: frame.limit]]
-        return {"chat_id": frame.chat_id, "updates": page, "head": int(head or 0), "more": more}
+        head = int(head or 0)
+        page = await _log_page(
+            db,
+            chat_updates.c.pts,
+            chat_updates.c.chat_id == frame.chat_id,
+            frame.after_pts,
+            head,
+            frame.limit,
+        )
+        return {"chat_id": frame.chat_id, **page, "head": head}
 
     return await relay.db.read(query)
 

@@ -180,10 +180,10 @@ class Database:
                         ),
                     )
                 )
-            # 3: groups get their own update log (chat_updates is created above)
-            chat_columns = {c["name"] for c in inspect(conn).get_columns("chats")}
-            if version < 3 and "pts" not in chat_columns:
-                conn.execute(text("ALTER TABLE chats ADD COLUMN pts BIGINT NOT NULL DEFAULT 0"))
+            if version < 3:  # groups get their own update log (chat_updates is created above)
+                columns = {c["name"] for c in inspect(conn).get_columns("chats")}
+                if "pts" not in columns:
+                    conn.execute(text("ALTER TABLE chats ADD COLUMN pts BIGINT NOT NULL DEFAULT 0"))
             if version < SCHEMA_VERSION:
                 conn.execute(
                     update(meta).where(meta.c.key == "schema").values(value=str(SCHEMA_VERSION))

@@ -33,7 +33,7 @@ from relay.storage.database import Tx
 from relay.storage.queries import emit as emit_sql
 from relay.storage.queries import emit_chat as emit_chat_sql
 from relay.storage.queries import member_roles
-from relay.storage.schema import chat_updates, chats, messages, updates, user_seqs
+from relay.storage.schema import chat_updates, chats, messages, updates
 
 CACHE_LIMIT = 100_000
 """Entries per cache; a full cache is simply emptied (everything reloads lazily)."""
@@ -80,10 +80,6 @@ INSERT_UPDATE, _insert_update_order = _compile(
     updates.insert().values(user_id=bindparam("u"), seq=bindparam("s"), payload=bindparam("p"))
 )
 assert _insert_update_order == ("u", "s", "p"), _insert_update_order
-SET_SEQ, _set_seq_order = _compile(
-    update(user_seqs).where(user_seqs.c.user_id == bindparam("u")).values(seq=bindparam("s"))
-)
-assert _set_seq_order == ("s", "u"), _set_seq_order
 SELECT_SEQS = "SELECT user_id, seq FROM user_seqs WHERE user_id IN ({})"
 SELECT_LAST_SEQS = "SELECT user_id, max(seq) FROM updates WHERE user_id IN ({}) GROUP BY user_id"
 SELECT_CHAT_PTS, _ = _compile(select(chats.c.pts).where(chats.c.id == bindparam("c")))

@@ -17,33 +17,32 @@ def rid() -> int:
     return secrets.randbits(62) + 1
 
 
-async def fetch_all(client: Client, after: int, limit: int) -> list[dict[str, Any]]:
+async def fetch_log(
+    client: Client, request: str, number: str, after: int, limit: int, **fields: Any
+) -> list[dict[str, Any]]:
+    """Every entry of an update log after ``after``, paged: ``get_updates`` (numbered by
+    ``seq``) or ``get_chat_updates`` (by ``pts``)."""
     out: list[dict[str, Any]] = []
     while True:
-        page = await client.request("get_updates", after_seq=after, limit=limit)
+        page = await client.request(request, **{f"after_{number}": after}, limit=limit, **fields)
+        if "chat_id" in fields:
+            assert page["chat_id"] == fields["chat_id"]
         out += page["updates"]
         if page["updates"]:
-            after = page["updates"][-1]["seq"]
+            after = page["updates"][-1][number]
         if not page["more"]:
             assert after == page["head"]
             return out
+
+
+async def fetch_all(client: Client, after: int, limit: int) -> list[dict[str, Any]]:
+    return await fetch_log(client, "get_updates", "seq", after, limit)
 
 
 async def fetch_group_log(
     client: Client, chat_id: int, after: int, limit: int
 ) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    while True:
-        page = await client.request(
-            "get_chat_updates", chat_id=chat_id, after_pts=after, limit=limit
-        )
-        assert page["chat_id"] == chat_id
-        out += page["updates"]
-        if page["updates"]:
-            after = page["updates"][-1]["pts"]
-        if not page["more"]:
-            assert after == page["head"]
-            return out
+    return await fetch_log(client, "get_chat_updates", "pts", after, limit, chat_id=chat_id)
 
 
 async def test_offline_client_gets_exactly_the_missed_updates(clients: Clients) -> None:

@@ -31,8 +31,8 @@ class RecordingStore:
         """Groups the store holds → applied pts."""
         self.chat_batches: list[tuple[int, list[int], int]] = []
 
-    async def get_chat_pts(self, chat_id: int) -> int | None:
-        return self.pts.get(chat_id)
+    async def get_chats_pts(self, chat_ids: Sequence[int]) -> dict[int, int]:
+        return {c: self.pts[c] for c in chat_ids if c in self.pts}
 
     async def apply_chat_updates(
         self, me: int, chat_id: int, updates: Sequence[PtsUpdate], new_pts: int
