@@ -9,6 +9,14 @@ latency is read from a timestamp carried in the message text.
 enough of the protocol for the benches (hello, sign_up, open_direct_chat, create_group,
 send_message) and forwards each message to the other members without storing anything,
 the way a bare aiohttp broadcast would.
+
+``… reference --port N --durable DIR`` is the same relay plus the least a durable relay
+must do before it acks: each message and one update row per member go into SQLite (WAL,
+``synchronous=NORMAL``, the relay's own indexes), one COMMIT for everything read in one
+loop iteration, acks and pushes after it. It measures the floor of *durable* relaying on
+this machine (storage + the later, costlier wake-ups of clients who went back to sleep),
+with none of a real relay's checks, so the real relay's distance from it is its own
+overhead (printed as ``durable_reference_*`` by ``relay_messages``).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import asyncio
 import itertools
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -181,8 +190,65 @@ class _RefMessage(msgspec.Struct):
     random_id: int
 
 
-def _serve_reference(port: int) -> None:
+_DURABLE_SCHEMA = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, chat_id INTEGER NOT NULL,"
+    " sender_id INTEGER NOT NULL, date FLOAT NOT NULL, random_id BIGINT, text TEXT NOT NULL,"
+    " UNIQUE (sender_id, random_id))",
+    "CREATE INDEX messages_by_chat ON messages (chat_id, id)",
+    "CREATE TABLE updates (user_id INTEGER NOT NULL, seq BIGINT NOT NULL,"
+    " payload BLOB NOT NULL, PRIMARY KEY (user_id, seq))",
+)
+
+
+class _DurableLog:
+    """The durable reference's storage: one transaction per loop iteration (group commit)."""
+
+    def __init__(self, directory: str) -> None:
+        self.db = sqlite3.connect(os.path.join(directory, "reference.db"), isolation_level=None)
+        for statement in _DURABLE_SCHEMA:
+            self.db.execute(statement)
+        self.pending: list[tuple[tuple[Any, ...], list[int], asyncio.Future[Any]]] = []
+
+    def store(
+        self, row: tuple[Any, ...], member_ids: list[int], seqs: dict[int, int]
+    ) -> asyncio.Future[tuple[int, list[int]]]:
+        """Queue a message; resolves to (message id, member seqs) once committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[tuple[int, list[int]]] = loop.create_future()
+        if not self.pending:
+            loop.call_soon(self._commit, seqs)
+        self.pending.append((row, member_ids, future))
+        return future
+
+    def _commit(self, seqs: dict[int, int]) -> None:
+        batch, self.pending = self.pending, []
+        db = self.db
+        db.execute("BEGIN")
+        done = []
+        for row, member_ids, future in batch:
+            message_id = db.execute(
+                "INSERT INTO messages (chat_id, sender_id, date, random_id, text)"
+                " VALUES (?, ?, ?, ?, ?)",
+                row,
+            ).lastrowid
+            payload = msgspec.json.encode({"kind": "new_message", "id": message_id, "text": row[4]})
+            out = []
+            for uid in member_ids:
+                seqs[uid] += 1
+                out.append((uid, seqs[uid], payload))
+            db.executemany("INSERT INTO updates (user_id, seq, payload) VALUES (?, ?, ?)", out)
+            done.append((future, (int(message_id or 0), [seq for _, seq, _ in out])))
+        db.execute("COMMIT")
+        for future, value in done:
+            future.set_result(value)
+
+
+def _serve_reference(port: int, durable: str | None = None) -> None:
     from aiohttp import web
+
+    log = _DurableLog(durable) if durable else None
 
     decode = msgspec.json.Decoder(_RefFrame).decode
     encode = msgspec.json.Encoder().encode
@@ -214,6 +280,27 @@ def _serve_reference(port: int) -> None:
                 others = [frame.user_id] if frame.type == "open_direct_chat" else frame.member_ids
                 chats[chat_id] = [me, *others]
                 await ws.send_bytes(head + encode({"id": chat_id}) + b"}")
+            elif frame.type == "send_message" and log is not None:
+                row = (frame.chat_id, me, time.time(), frame.random_id, frame.text)
+                member_ids = chats[frame.chat_id]
+                message_id, member_seqs = await log.store(row, member_ids, seqs)
+                body = encode(
+                    _RefMessage(
+                        id=message_id,
+                        chat_id=frame.chat_id,
+                        sender_id=me,
+                        date=row[2],
+                        text=frame.text,
+                        random_id=frame.random_id,
+                    )
+                )
+                await ws.send_bytes(head + body + b"}")
+                update = b',"update":{"kind":"new_message","message":' + body + b"}}"
+                for uid, seq in zip(member_ids, member_seqs, strict=True):
+                    if uid != me:  # as the bare reference: the ack, then the others' pushes
+                        await sockets[uid].send_bytes(
+                            b'{"type":"update","seq":' + str(seq).encode() + update
+                        )
             elif frame.type == "send_message":
                 message = _RefMessage(
                     id=next(message_ids),
@@ -238,6 +325,8 @@ def _serve_reference(port: int) -> None:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/v1/ws", ws_handler)
     web.run_app(app, host="127.0.0.1", port=port, print=None, handle_signals=True, loop=_new_loop())
+    if log is not None:
+        log.db.close()
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
@@ -251,13 +340,14 @@ def _new_loop() -> asyncio.AbstractEventLoop:
 class ReferenceRelay:
     """The reference relay as a subprocess: ``ws_url``, ``pid``, ``stop()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: str | None = None) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = int(sock.getsockname()[1])
         self.ws_url = f"ws://127.0.0.1:{self.port}/v1/ws"
+        extra = ["--durable", durable] if durable else []
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "reference", "--port", str(self.port)]
+            [sys.executable, __file__, "reference", "--port", str(self.port), *extra]
         )
         self.pid = self.proc.pid
         deadline = time.monotonic() + 15
@@ -279,9 +369,10 @@ class ReferenceRelay:
             self.proc.wait()
 
 
-def against_reference(measure: Callable[[str, int], T]) -> T:
-    """``measure(ws_url, pid)`` run against a fresh reference relay (stopped afterwards)."""
-    reference = ReferenceRelay()
+def against_reference(measure: Callable[[str, int], T], durable: str | None = None) -> T:
+    """``measure(ws_url, pid)`` run against a fresh reference relay (stopped afterwards);
+    ``durable``: the durable variant, storing in that directory."""
+    reference = ReferenceRelay(durable)
     try:
         return measure(reference.ws_url, reference.pid)
     finally:
@@ -289,7 +380,9 @@ def against_reference(measure: Callable[[str, int], T]) -> T:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "reference" and sys.argv[2] == "--port":
-        _serve_reference(int(sys.argv[3]))
+    if len(sys.argv) in (4, 6) and sys.argv[1:3] == ["reference", "--port"]:
+        if len(sys.argv) == 6 and sys.argv[4] != "--durable":
+            sys.exit("usage: _relay_bench.py reference --port N [--durable DIR]")
+        _serve_reference(int(sys.argv[3]), sys.argv[5] if len(sys.argv) == 6 else None)
     else:
-        sys.exit("usage: _relay_bench.py reference --port N")
+        sys.exit("usage: _relay_bench.py reference --port N [--durable DIR]")

@@ -8,6 +8,8 @@ catch duplicates. Relay CPU is read from /proc/<pid>/stat of the relay process o
 
 The same generator then drives a bare aiohttp reference relay (no storage, see
 ``_relay_bench``): its figures, printed as ``reference_*``, are this machine's floor.
+Then the durable reference (the same plus SQLite rows and a group commit before each ack),
+printed as ``durable_reference_*``: the floor of any relay that stores before it acks.
 Prints one JSON line.
 """
 
@@ -217,6 +219,10 @@ def main() -> None:
         ref_out = rb.against_reference(lambda url, pid: _drive(url, pid, args))
         for key in ("exactly_once", "p50_ms", "p99_ms", "relay_cpu_percent"):
             line[f"reference_{key}"] = ref_out[key]
+        with tempfile.TemporaryDirectory() as tmp:
+            durable_out = rb.against_reference(lambda url, pid: _drive(url, pid, args), tmp)
+        for key in ("exactly_once", "p50_ms", "p99_ms", "relay_cpu_percent"):
+            line[f"durable_reference_{key}"] = durable_out[key]
     print(json.dumps(line))
 
 
