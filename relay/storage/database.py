@@ -336,8 +336,7 @@ class Database:
                     raw.rollback()
                 self._rolled_back()
                 outcomes = [(tx, None, commit_error) for tx, _, _ in outcomes]
-        for (_, future), (tx, value, error) in zip(batch, outcomes, strict=True):
-            _finish(future, tx, value, error)
+        _finish([future for _, future in batch], outcomes)
 
     async def _catch_up_checkpoint(self, conn: Connection) -> None:
         """Checkpoint, in the writer thread, the few frames written since the last one.
@@ -374,8 +373,8 @@ class Database:
             except Exception:
                 self._rolled_back()  # re-run one by one below: each job gets its own outcome
             else:
-                for (_, future), tx, value in zip(batch, txs, values, strict=True):
-                    _finish(future, tx, value, None)
+                outcomes: list[Outcome] = [(tx, v, None) for tx, v in zip(txs, values, strict=True)]
+                _finish([future for _, future in batch], outcomes)
                 return
         for job, future in batch:
             tx = Tx(conn, pg=self._pg)
@@ -386,9 +385,9 @@ class Database:
                         await hook(tx)
             except Exception as exc:
                 self._rolled_back()
-                _finish(future, tx, None, exc)
+                _finish([future], [(tx, None, exc)])
             else:
-                _finish(future, tx, value, None)
+                _finish([future], [(tx, value, None)])
 
     async def _checkpoint_loop(self) -> None:
         """SQLite: copy the WAL into the database off the writer (see ``_sqlite_pragmas``).
@@ -563,19 +562,28 @@ def _set_exception(future: asyncio.Future[Any], exc: BaseException) -> None:
         future.set_exception(exc)
 
 
-def _finish(future: asyncio.Future[Any], tx: Tx, value: Any, exc: BaseException | None) -> None:
-    if exc is None:
-        for callback in tx.callbacks:
-            try:
-                callback()
-            except Exception:
-                log.exception("after-commit callback failed")
-    if future.done():
-        return
-    if exc is None:
-        future.set_result(value)
-    else:
-        future.set_exception(exc)
+def _finish(futures: list[asyncio.Future[Any]], outcomes: list[Outcome]) -> None:
+    """Resolve a committed (or failed) batch's futures, then run its after-commit callbacks.
+
+    Futures first: resolving one only schedules its caller's wake-up, and the pushes the
+    callbacks queue on connections schedule their flush after those wake-ups. So a
+    sender's ack, written when its handler resumes, goes out in the same socket write as
+    its own update: one write and one wake-up of the client instead of two.
+    """
+    for future, (_, value, exc) in zip(futures, outcomes, strict=True):
+        if future.done():
+            continue
+        if exc is None:
+            future.set_result(value)
+        else:
+            future.set_exception(exc)
+    for tx, _, exc in outcomes:
+        if exc is None:
+            for callback in tx.callbacks:
+                try:
+                    callback()
+                except Exception:
+                    log.exception("after-commit callback failed")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -1,12 +1,16 @@
-"""Relay storage: schema migration of an existing data directory, WebSocket framing."""
+"""Relay storage: schema migration of an existing data directory, batch completion order,
+WebSocket framing."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy import text
+
 from relay.connection import frame_bytes
-from relay.storage import Database
+from relay.storage import Database, Tx
 from relay.storage.schema import SCHEMA_VERSION
 
 
@@ -35,6 +39,37 @@ async def test_schema_1_moves_seq_heads_to_user_seqs(tmp_path: Path) -> None:
         str(SCHEMA_VERSION),
     )
     raw.close()
+
+
+async def test_callers_resume_before_what_after_commit_callbacks_schedule(
+    tmp_path: Path,
+) -> None:
+    """A handler's ack must be queued before the flush its own pushes schedule, so both go
+    out in one socket write: every caller of a batch resumes first, then the callbacks'
+    ``call_soon`` work runs."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'relay.db'}")
+    await db.open()
+    order: list[str] = []
+    loop = asyncio.get_running_loop()
+
+    async def caller(name: str) -> None:
+        async def job(tx: Tx) -> str:
+            await tx.conn.execute(text("SELECT 1"))
+
+            def push() -> None:
+                loop.call_soon(order.append, f"push {name}")
+
+            tx.after_commit(push)
+            return name
+
+        assert await db.write(job) == name
+        order.append(f"ack {name}")
+
+    try:
+        await asyncio.gather(caller("a"), caller("b"))  # one batch, one COMMIT
+    finally:
+        await db.close()
+    assert order == ["ack a", "ack b", "push a", "push b"]
 
 
 def test_frame_bytes_lengths() -> None:
