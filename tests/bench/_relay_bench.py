@@ -280,10 +280,16 @@ def _serve_reference(port: int, durable: str | None = None) -> None:
                 others = [frame.user_id] if frame.type == "open_direct_chat" else frame.member_ids
                 chats[chat_id] = [me, *others]
                 await ws.send_bytes(head + encode({"id": chat_id}) + b"}")
-            elif frame.type == "send_message" and log is not None:
+            elif frame.type == "send_message":
                 row = (frame.chat_id, me, time.time(), frame.random_id, frame.text)
                 member_ids = chats[frame.chat_id]
-                message_id, member_seqs = await log.store(row, member_ids, seqs)
+                if log is not None:  # durable: stored and committed before the ack
+                    message_id, member_seqs = await log.store(row, member_ids, seqs)
+                else:
+                    message_id = next(message_ids)
+                    for uid in member_ids:
+                        seqs[uid] += 1
+                    member_seqs = [seqs[uid] for uid in member_ids]
                 body = encode(
                     _RefMessage(
                         id=message_id,
@@ -297,27 +303,9 @@ def _serve_reference(port: int, durable: str | None = None) -> None:
                 await ws.send_bytes(head + body + b"}")
                 update = b',"update":{"kind":"new_message","message":' + body + b"}}"
                 for uid, seq in zip(member_ids, member_seqs, strict=True):
-                    if uid != me:  # as the bare reference: the ack, then the others' pushes
+                    if uid != me:  # the ack, then the others' pushes
                         await sockets[uid].send_bytes(
                             b'{"type":"update","seq":' + str(seq).encode() + update
-                        )
-            elif frame.type == "send_message":
-                message = _RefMessage(
-                    id=next(message_ids),
-                    chat_id=frame.chat_id,
-                    sender_id=me,
-                    date=time.time(),
-                    text=frame.text,
-                    random_id=frame.random_id,
-                )
-                body = encode(message)
-                await ws.send_bytes(head + body + b"}")
-                update = b',"update":{"kind":"new_message","message":' + body + b"}}"
-                for uid in chats[frame.chat_id]:
-                    if uid != me:
-                        seqs[uid] += 1
-                        await sockets[uid].send_bytes(
-                            b'{"type":"update","seq":' + str(seqs[uid]).encode() + update
                         )
         return ws
 

@@ -64,12 +64,11 @@ async def _relay_path(data_dir: Path, messages: int, per_commit: int) -> tuple[f
         conns: list[Any] = []
         for i in range(USERS):
             conn = _Conn()
-            auth = await sign_up(
+            await sign_up(  # attaches the connection to the new user
                 relay,
                 conn,  # type: ignore[arg-type]
                 SignUp(id=1, username=f"user{i}", display_name="U", password="bench-password"),
             )
-            conn.user_id = auth.user.id
             conns.append(conn)
         senders: list[tuple[Any, int]] = []
         for i in range(0, USERS, 2):
